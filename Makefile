@@ -1,0 +1,120 @@
+# backport: one plain Makefile. `make` builds ./backport; `make check`
+# installs what the tests need, builds with ASan/UBSan and runs every test;
+# `make demo` runs the default matrix. See README.md.
+
+CC ?= cc
+BUILD ?= build/default
+SANITIZE ?=
+PKGS = libgit2 gmime-3.0 jansson libarchive
+
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 \
+	-Wmissing-prototypes -Wstrict-prototypes
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP \
+	-Itools -I$(BUILD) $(shell pkg-config --cflags $(PKGS))
+ALL_LDFLAGS = $(LDFLAGS)
+LIBS = $(shell pkg-config --libs $(PKGS))
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# Generic helpers, apart from the domain.
+LIB_OBJS += tools/util/error.o
+LIB_OBJS += tools/util/fsutil.o
+LIB_OBJS += tools/util/run-command.o
+LIB_OBJS += tools/util/strbuf.o
+LIB_OBJS += tools/util/strvec.o
+LIB_OBJS += tools/util/usage.o
+LIB_OBJS += tools/util/xalloc.o
+
+# Domain modules: one noun each; they never print and never exit.
+LIB_OBJS += tools/lib/console.o
+LIB_OBJS += tools/lib/ktap.o
+LIB_OBJS += tools/lib/locate.o
+LIB_OBJS += tools/lib/mail.o
+LIB_OBJS += tools/lib/matrix.o
+LIB_OBJS += tools/lib/patch.o
+LIB_OBJS += tools/lib/series.o
+LIB_OBJS += tools/lib/trees.o
+
+# Subcommands: tools/cmd-<name>.c, one each, listed in tools/backport.c.
+CMD_OBJS += tools/cmd-import.o
+CMD_OBJS += tools/cmd-patch-id.o
+CMD_OBJS += tools/cmd-show.o
+CMD_OBJS += tools/cmd-trees.o
+
+MAIN_OBJ = tools/backport.o
+
+# cmocka unit tests: tests/unit/test-<module>.c, linked with LIB_OBJS.
+UNIT_TESTS += test-console
+UNIT_TESTS += test-ktap
+UNIT_TESTS += test-locate
+UNIT_TESTS += test-mail
+UNIT_TESTS += test-patch
+
+B_LIB_OBJS = $(addprefix $(BUILD)/,$(LIB_OBJS))
+B_CMD_OBJS = $(addprefix $(BUILD)/,$(CMD_OBJS) $(MAIN_OBJ))
+B_UNIT = $(addprefix $(BUILD)/tests/unit/,$(UNIT_TESTS))
+PROGRAM = $(BUILD)/backport
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+.PHONY: all unit deps check check-quick demo bench clean format FORCE
+
+all: $(PROGRAM)
+ifeq ($(BUILD),build/default)
+all: backport
+backport: $(PROGRAM)
+	ln -sf $(PROGRAM) $@
+endif
+
+$(PROGRAM): $(B_CMD_OBJS) $(BUILD)/libbackport.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B_CMD_OBJS) $(BUILD)/libbackport.a $(LIBS)
+
+$(BUILD)/libbackport.a: $(B_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(BUILD)/version.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define BACKPORT_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+unit: $(B_UNIT)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libbackport.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libbackport.a \
+		$(LIBS) -lcmocka
+
+deps:
+	sh tools/deps.sh
+
+# The test command of the README: everything, under ASan and UBSan.
+check: deps
+	$(MAKE) BUILD=build/san SANITIZE=address,undefined all unit
+	BUILD=build/san sh tests/run-tests.sh
+
+# The same without installing anything or the slow real-tree tests.
+check-quick:
+	$(MAKE) BUILD=build/san SANITIZE=address,undefined all unit
+	BACKPORT_SKIP_SLOW=1 BUILD=build/san sh tests/run-tests.sh
+
+demo: deps all
+	sh tools/demo.sh
+
+bench: deps all
+	sh bench/run.sh
+
+format:
+	clang-format -i tools/*.c tools/*.h tools/*/*.c tools/*/*.h tests/unit/*.c
+
+clean:
+	rm -rf build backport
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * backport: apply, build and test a patch series on every branch of a
+ * stable kernel matrix. This file holds main() and the command table.
+ */
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "builtin.h"
+#include "util/usage.h"
+#include "version.h"
+
+/* RUN_NEEDS_GIT: initialise libgit2 before the command runs. */
+#define RUN_NEEDS_GIT (1 << 0)
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	unsigned flags;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "import", cmd_import, RUN_NEEDS_GIT,
+	  "import a patch series from mails into series/" },
+	{ "show", cmd_show, RUN_NEEDS_GIT,
+	  "show an imported series: patches, metadata, damage" },
+	{ "patch-id", cmd_patch_id, RUN_NEEDS_GIT,
+	  "print the stable patch-id of patches read from files or stdin" },
+	{ "trees", cmd_trees, RUN_NEEDS_GIT,
+	  "create or update the repository of real stable trees" },
+};
+
+static const char main_usage[] =
+	"usage: backport [--version] [--help] <command> [<args>]\n";
+
+static void list_commands(FILE *f)
+{
+	fputs(main_usage, f);
+	fputs("\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].help);
+	fputs("\n'backport <command> --help' tells more about one command.\n",
+	      f);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd;
+	int ret;
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2) {
+		list_commands(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("backport version %s\n", BACKPORT_VERSION);
+		finish_stdout();
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		if (argc > 2 && (cmd = find_command(argv[2]))) {
+			char *av[] = { argv[2], (char *)"--help", NULL };
+
+			return cmd->fn(2, av);
+		}
+		list_commands(stdout);
+		finish_stdout();
+		return EXIT_OK;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "backport: '%s' is not a backport command. "
+				"See 'backport --help'.\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (cmd->flags & RUN_NEEDS_GIT)
+		git_libgit2_init();
+	ret = cmd->fn(argc - 1, argv + 1);
+	finish_stdout();
+	if (cmd->flags & RUN_NEEDS_GIT)
+		git_libgit2_shutdown();
+	return ret;
+}

@@ -99,3 +99,12 @@ void finish_stdout(void)
 		exit(EXIT_FATAL);
 	}
 }
+
+enum output_format parse_output_format(const char *arg, const char *text)
+{
+	if (!strcmp(arg, "text"))
+		return FORMAT_TEXT;
+	if (!strcmp(arg, "json"))
+		return FORMAT_JSON;
+	usage_msg(text, "unknown format '%s' (text or json)", arg);
+}

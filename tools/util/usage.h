@@ -41,4 +41,12 @@ void usage_msg(const char *usage, const char *fmt, ...)
 /* Flush stdout and die if anything written to it was lost. */
 void finish_stdout(void);
 
+enum output_format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+};
+
+/* Parse the value of --format= ("text" or "json"), else usage error. */
+enum output_format parse_output_format(const char *arg, const char *usage);
+
 #endif

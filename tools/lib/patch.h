@@ -84,6 +84,7 @@ struct patch_file {
 	struct patch_hunk *hunks;
 	size_t nr, alloc;
 	unsigned line;			/* line of "diff --git" */
+	unsigned dissimilarity;		/* "dissimilarity index", percent */
 };
 
 /* One entry of the damage report. */
@@ -138,5 +139,29 @@ const char *patch_damage_name(unsigned kind);
  */
 struct strbuf;
 void patch_to_text(struct strbuf *out, const struct patch *p);
+
+/*
+ * Find the first "diff --git " line in `text`: its byte offset and its
+ * 1-based line number. False when there is none.
+ */
+bool patch_find_diff(const char *text, size_t len, size_t *offset,
+		     unsigned *line);
+
+/*
+ * `git patch-id --stable` of one diff as text (40 hex digits and a NUL
+ * into `out`), by git's own rules: whitespace, "index" lines, hunk
+ * headers and "\ No newline" lines do not count, and the files' hashes
+ * are summed so that their order does not matter. All zeros when the
+ * text holds no diff.
+ */
+void patch_id_of_text(char out[41], const char *text, size_t len);
+
+/*
+ * (Re)compute p->patch_id from the model: patch_to_text() then
+ * patch_id_of_text(). patch_parse() calls it; call it again after
+ * changing the lines. Hunk counts are recomputed, so a damaged patch
+ * whose lines lost only whitespace gets the id of the intact one.
+ */
+void patch_compute_id(struct patch *p);
 
 #endif

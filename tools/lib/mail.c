@@ -1,2 +1,1632 @@
 // SPDX-License-Identifier: GPL-2.0
-/* placeholder: being written */
+/*
+ * mail: read patch mails (RFC 822 mail, mbox, maildir file, web-archive
+ * text), decode them with GMime and take them apart. See mail.h.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gmime/gmime.h>
+
+#include "lib/mail.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+/* Lines longer than this are refused, in the file and in decoded text. */
+#define MAIL_MAX_LINE (1024 * 1024)
+
+/* Where errors point: the file, the mail in it. */
+struct mail_ctx {
+	const char *path;
+	unsigned nr;
+};
+
+/* ---- small text helpers ---------------------------------------------- */
+
+/* End of the line at `p` (its '\n' or `end`). */
+static const char *eol(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', end - p);
+
+	return nl ? nl : end;
+}
+
+/* Start of the line after the one at `p`. */
+static const char *next_line(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', end - p);
+
+	return nl ? nl + 1 : end;
+}
+
+static unsigned count_lines(const char *p, const char *end)
+{
+	unsigned n = 0;
+
+	while ((p = memchr(p, '\n', end - p))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static bool is_blank(const char *p, const char *e)
+{
+	for (; p < e; p++)
+		if (!isspace((unsigned char)*p))
+			return false;
+	return true;
+}
+
+/* Copy [p, e) without blanks at either end. */
+static char *xstrndup_trim(const char *p, const char *e)
+{
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	while (e > p && isspace((unsigned char)e[-1]))
+		e--;
+	return xstrndup(p, e - p);
+}
+
+/* Does the line [p, e) start with `key` (case-insensitive)? */
+static bool line_has_key(const char *p, const char *e, const char *key,
+			 const char **val)
+{
+	size_t n = strlen(key);
+
+	if ((size_t)(e - p) < n || strncasecmp(p, key, n))
+		return false;
+	*val = p + n;
+	return true;
+}
+
+/* "---" alone on its line (trailing blanks allowed), as git am wants. */
+static bool is_separator(const char *p, const char *e)
+{
+	return e - p >= 3 && !memcmp(p, "---", 3) && is_blank(p + 3, e);
+}
+
+/*
+ * Refuse NUL bytes and overlong lines in [buf, end), whose first line is
+ * line `line` of the file.
+ */
+static int check_text(const struct mail_ctx *ctx, const char *buf,
+		      const char *end, unsigned line, const char *what)
+{
+	const char *p = buf;
+
+	while (p < end) {
+		const char *e = eol(p, end);
+		const char *nul = memchr(p, '\0', e - p);
+
+		if (nul)
+			return error_set("'%s': mail %u: line %u: NUL byte in %s",
+					 ctx->path, ctx->nr, line, what);
+		if (e - p > MAIL_MAX_LINE)
+			return error_set("'%s': mail %u: line %u: line longer than 1 MiB in %s",
+					 ctx->path, ctx->nr, line, what);
+		p = next_line(p, end);
+		line++;
+	}
+	return 0;
+}
+
+/* CRLF (and a lone CR at the end) to LF, in place. */
+static void crlf_to_lf(struct strbuf *sb)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < sb->len; i++) {
+		if (sb->buf[i] == '\r' &&
+		    (i + 1 == sb->len || sb->buf[i + 1] == '\n'))
+			continue;
+		sb->buf[j++] = sb->buf[i];
+	}
+	strbuf_setlen(sb, j);
+}
+
+/*
+ * Undo format=flowed (RFC 3676): drop the space-stuffing, join a line
+ * that ends in a blank (a soft break) with the next, deleting that blank
+ * when DelSp=yes. The signature separator "-- " is not flowed.
+ */
+static void unflow(struct strbuf *sb, bool delsp)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *p = sb->buf, *end = sb->buf + sb->len;
+
+	while (p < end) {
+		const char *e = eol(p, end);
+		bool has_nl = e < end;
+
+		if (p < e && *p == ' ')
+			p++;
+		if (e > p && e[-1] == ' ' && !(e - p == 3 && !memcmp(p, "-- ", 3))) {
+			strbuf_add(&out, p, e - p - (delsp ? 1 : 0));
+		} else {
+			strbuf_add(&out, p, e - p);
+			if (has_nl)
+				strbuf_addch(&out, '\n');
+		}
+		p = has_nl ? e + 1 : end;
+	}
+	strbuf_release(sb);
+	*sb = out;
+}
+
+/*
+ * Convert [sb] from `charset` to UTF-8. Text without a charset, or
+ * labelled ASCII or UTF-8 but not valid UTF-8, is taken as ISO-8859-1.
+ */
+static int to_utf8(struct strbuf *sb, const char *charset,
+		   const struct mail_ctx *ctx)
+{
+	const char *from = "ISO-8859-1";
+	GError *err = NULL;
+	gsize written = 0;
+	gchar *res;
+
+	if (charset) {
+		const char *cs = g_mime_charset_iconv_name(charset);
+		GIConv cd = g_iconv_open("UTF-8", cs);
+
+		if (cd == (GIConv)-1)
+			return error_set("'%s': mail %u: unknown charset '%s'",
+					 ctx->path, ctx->nr, charset);
+		g_iconv_close(cd);
+		if (strcasecmp(cs, "UTF-8") && strcasecmp(cs, "US-ASCII") &&
+		    strcasecmp(cs, "ASCII"))
+			from = cs;
+		else if (g_utf8_validate(sb->buf, sb->len, NULL))
+			return 0;
+	} else if (g_utf8_validate(sb->buf, sb->len, NULL)) {
+		return 0;
+	}
+	res = g_convert(sb->buf, sb->len, "UTF-8", from, NULL, &written, &err);
+	if (!res) {
+		error_set("'%s': mail %u: cannot convert from charset '%s': %s",
+			  ctx->path, ctx->nr, charset ? charset : from,
+			  err ? err->message : "unknown error");
+		if (err)
+			g_error_free(err);
+		return -1;
+	}
+	strbuf_reset(sb);
+	strbuf_add(sb, res, written);
+	g_free(res);
+	return 0;
+}
+
+/* Split "Name <addr>" (or "addr", or "Name") into fresh strings. */
+static void split_address(const char *v, char **name, char **email)
+{
+	const char *lt = strchr(v, '<');
+	const char *gt = lt ? strchr(lt, '>') : NULL;
+	char *n;
+
+	*name = *email = NULL;
+	if (lt && gt) {
+		*email = xstrndup_trim(lt + 1, gt);
+		n = xstrndup_trim(v, lt);
+	} else if (strchr(v, '@') && !strpbrk(v, " \t")) {
+		*email = xstrndup_trim(v, v + strlen(v));
+		n = xstrdup("");
+	} else {
+		n = xstrndup_trim(v, v + strlen(v));
+	}
+	if (n[0] == '"' && strlen(n) >= 2 && n[strlen(n) - 1] == '"') {
+		char *t = xstrndup(n + 1, strlen(n) - 2);
+
+		free(n);
+		n = t;
+	}
+	if (strstr(n, "=?")) {
+		char *d = g_mime_utils_header_decode_phrase(NULL, n);
+
+		free(n);
+		n = xstrdup(d);
+		g_free(d);
+	}
+	if (!*n && *email) {
+		free(n);
+		n = xstrdup(*email);
+	}
+	*name = n;
+}
+
+/* Collapse runs of whitespace (folding) to one blank, trim the ends. */
+static char *clean_header(const char *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool blank = false;
+
+	for (; *v; v++) {
+		if (isspace((unsigned char)*v)) {
+			blank = sb.len > 0;
+			continue;
+		}
+		if (blank)
+			strbuf_addch(&sb, ' ');
+		blank = false;
+		strbuf_addch(&sb, *v);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* An address a web archive hid: "@" followed by three or more 'x' only. */
+static bool has_obfuscated_address(const char *p, const char *end)
+{
+	while ((p = memchr(p, '@', end - p))) {
+		const char *q = ++p;
+
+		while (q < end && *q == 'x')
+			q++;
+		if (q - p >= 3 && (q == end || !isalnum((unsigned char)*q)))
+			return true;
+	}
+	return false;
+}
+
+/* ---- subject ---------------------------------------------------------- */
+
+void mail_subject_init(struct mail_subject *s)
+{
+	struct mail_subject blank = MAIL_SUBJECT_INIT;
+
+	*s = blank;
+}
+
+void mail_subject_release(struct mail_subject *s)
+{
+	free(s->prefix);
+	free(s->title);
+	mail_subject_init(s);
+}
+
+static bool all_digits(const char *p, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* One token of a "[...]" group. */
+static void subject_token(struct mail_subject *s, const char *t, size_t n)
+{
+	const char *slash = memchr(t, '/', n);
+
+	if (n >= 5 && !strncasecmp(t, "PATCH", 5)) {
+		s->is_patch = true;
+		t += 5;
+		n -= 5;
+		if (!n)
+			return;
+	}
+	if (n == 3 && !strncasecmp(t, "RFC", 3)) {
+		s->is_patch = s->rfc = true;
+	} else if (n == 6 && !strncasecmp(t, "RESEND", 6)) {
+		s->resend = true;
+	} else if (n >= 2 && (*t == 'v' || *t == 'V') &&
+		   all_digits(t + 1, n - 1)) {
+		s->version = (unsigned)strtoul(t + 1, NULL, 10);
+	} else if (slash && all_digits(t, slash - t) &&
+		   all_digits(slash + 1, t + n - slash - 1)) {
+		s->index = (unsigned)strtoul(t, NULL, 10);
+		s->total = (unsigned)strtoul(slash + 1, NULL, 10);
+	}
+}
+
+static void subject_group(struct mail_subject *s, const char *p,
+			  const char *e)
+{
+	while (p < e) {
+		const char *t;
+
+		while (p < e && (isspace((unsigned char)*p) || *p == ','))
+			p++;
+		t = p;
+		while (p < e && !isspace((unsigned char)*p) && *p != ',')
+			p++;
+		if (p > t)
+			subject_token(s, t, p - t);
+	}
+}
+
+void mail_subject_parse(struct mail_subject *out, const char *subject)
+{
+	struct strbuf prefix = STRBUF_INIT;
+	const char *p = subject ? subject : "";
+
+	mail_subject_release(out);
+	for (;;) {
+		const char *close;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!strncasecmp(p, "re:", 3)) {
+			out->reply = true;
+			p += 3;
+			continue;
+		}
+		if (*p != '[' || !(close = strchr(p, ']')))
+			break;
+		if (prefix.len)
+			strbuf_addch(&prefix, ' ');
+		strbuf_add(&prefix, p + 1, close - p - 1);
+		subject_group(out, p + 1, close);
+		p = close + 1;
+	}
+	strbuf_trim(&prefix);
+	out->prefix = prefix.len ? strbuf_detach(&prefix, NULL) : NULL;
+	strbuf_release(&prefix);
+	out->title = xstrndup_trim(p, p + strlen(p));
+}
+
+/* ---- stable tag ------------------------------------------------------- */
+
+void stable_tag_init(struct stable_tag *tag)
+{
+	struct stable_tag blank = STABLE_TAG_INIT;
+
+	*tag = blank;
+}
+
+void stable_tag_release(struct stable_tag *tag)
+{
+	free(tag->qualifier);
+	stable_tag_init(tag);
+}
+
+/* "v6.12.x", "6.1", "6.1.123": returns the end, or NULL. */
+static const char *parse_version(const char *p, unsigned *v)
+{
+	unsigned long major, minor;
+	char *end;
+
+	if (*p == 'v' || *p == 'V')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return NULL;
+	major = strtoul(p, &end, 10);
+	if (*end != '.' || !isdigit((unsigned char)end[1]))
+		return NULL;
+	minor = strtoul(end + 1, &end, 10);
+	if (!major || major > 999 || minor > 999)
+		return NULL;
+	p = end;
+	if (*p == '.' && strchr("xXyY", p[1]) && p[1])
+		p += 2;
+	else if (*p == '.' && isdigit((unsigned char)p[1]))
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	*v = (unsigned)(major * 1000 + minor);
+	return p;
+}
+
+/* stable_tag_parse_qualifier() without recording an error. */
+static bool parse_qualifier(struct stable_tag *tag, const char *q)
+{
+	unsigned lo, hi = 0;
+	const char *p = q;
+
+	tag->min = tag->max = 0;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!(p = parse_version(p, &lo)))
+		return false;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '+') {
+		p++;
+	} else if (*p == '-') {
+		const char *r = p + 1;
+
+		while (isspace((unsigned char)*r))
+			r++;
+		r = parse_version(r, &hi);
+		if (!r || hi < lo)
+			return false;
+		p = r;
+	}
+	if (*p && !isspace((unsigned char)*p) && !strchr(":,;(", *p))
+		return false;
+	tag->min = lo;
+	tag->max = hi;
+	return true;
+}
+
+int stable_tag_parse_qualifier(struct stable_tag *tag, const char *q)
+{
+	if (!parse_qualifier(tag, q ? q : ""))
+		return error_set("stable qualifier '%s' is not a version or a range of versions",
+				 q ? q : "");
+	return 0;
+}
+
+bool stable_tag_wants(const struct stable_tag *tag, unsigned v)
+{
+	if (!tag->present)
+		return true;
+	if (tag->min && v < tag->min)
+		return false;
+	if (tag->max && v > tag->max)
+		return false;
+	return true;
+}
+
+/*
+ * Is `v` (a Cc value without its comment) the stable list? Also in a
+ * web archive's obfuscated form ("stable@xxxxxxxxxxxxxxx").
+ */
+static bool is_stable_address(const char *v)
+{
+	const char *p = v;
+
+	while ((p = strcasestr(p, "stable@"))) {
+		const char *d = p + 7, *q = d;
+		bool start = p == v || strchr(" \t<\",", p[-1]);
+
+		p = d;
+		if (!start)
+			continue;
+		if (!strncasecmp(d, "vger.kernel.org", 15))
+			q = d + 15;
+		else if (!strncasecmp(d, "kernel.org", 10))
+			q = d + 10;
+		else
+			while (*q == 'x')
+				q++;
+		if (q - d >= 3 && (!*q || strchr(" \t>,\"", *q)))
+			return true;
+	}
+	return false;
+}
+
+/* ---- trailers --------------------------------------------------------- */
+
+void trailer_release(struct trailer *t)
+{
+	free(t->key);
+	free(t->value);
+	free(t->comment);
+	free(t->fixes_sha);
+	free(t->fixes_subject);
+	memset(t, 0, sizeof(*t));
+}
+
+static const struct {
+	const char *key;
+	enum trailer_kind kind;
+} trailer_kinds[] = {
+	{ "Signed-off-by", TRAILER_SIGNED_OFF_BY },
+	{ "Reviewed-by", TRAILER_REVIEWED_BY },
+	{ "Acked-by", TRAILER_ACKED_BY },
+	{ "Tested-by", TRAILER_TESTED_BY },
+	{ "Reported-by", TRAILER_REPORTED_BY },
+	{ "Suggested-by", TRAILER_SUGGESTED_BY },
+	{ "Co-developed-by", TRAILER_CO_DEVELOPED_BY },
+	{ "Fixes", TRAILER_FIXES },
+	{ "Link", TRAILER_LINK },
+	{ "Closes", TRAILER_CLOSES },
+	{ "Cc", TRAILER_CC },
+};
+
+/*
+ * Is the line [p, e) a trailer ("Key: value", the key a known one or one
+ * with a dash)? Sets the key's length and the kind.
+ */
+static bool trailer_line(const char *p, const char *e, size_t *keylen,
+			 enum trailer_kind *kind)
+{
+	const char *k = p;
+	bool dash = false;
+
+	if (p == e || !isalpha((unsigned char)*p))
+		return false;
+	while (k < e && (isalnum((unsigned char)*k) || *k == '-'))
+		dash |= *k++ == '-';
+	if (k == e || *k != ':' || is_blank(k + 1, e))
+		return false;
+	if (k + 1 < e && !isspace((unsigned char)k[1]))
+		return false;
+	*keylen = k - p;
+	*kind = TRAILER_OTHER;
+	for (size_t i = 0; i < ARRAY_SIZE(trailer_kinds); i++) {
+		if (strlen(trailer_kinds[i].key) == *keylen &&
+		    !strncasecmp(p, trailer_kinds[i].key, *keylen)) {
+			*kind = trailer_kinds[i].kind;
+			return true;
+		}
+	}
+	return dash;
+}
+
+/* Lines that may sit inside a trailer block without being trailers. */
+static bool trailer_block_line(const char *p, const char *e)
+{
+	size_t n;
+	enum trailer_kind k;
+
+	return trailer_line(p, e, &n, &k) || *p == '[' ||
+	       !strncmp(p, "(cherry picked from commit ", 27) ||
+	       (p < e && (*p == ' ' || *p == '\t'));
+}
+
+/* Split "value # comment" at the first '#' after a blank (or at 0). */
+static void split_comment(const char *v, char **value, char **comment)
+{
+	const char *h = v;
+
+	while ((h = strchr(h, '#')) && h != v && !isspace((unsigned char)h[-1]))
+		h++;
+	if (!h) {
+		*value = xstrndup_trim(v, v + strlen(v));
+		*comment = NULL;
+		return;
+	}
+	*value = xstrndup_trim(v, h);
+	*comment = xstrndup_trim(h + 1, h + strlen(h));
+	if (!**comment) {
+		free(*comment);
+		*comment = NULL;
+	}
+}
+
+/* Fixes: <sha> ("subject") */
+static void parse_fixes(struct trailer *t)
+{
+	const char *v = t->value, *q, *close;
+	size_t n = strspn(v, "0123456789abcdefABCDEF");
+
+	if (n >= 7 && n <= 40 && (!v[n] || isspace((unsigned char)v[n])))
+		t->fixes_sha = xstrndup(v, n);
+	q = strstr(v + n, "(\"");
+	if (!q)
+		return;
+	q += 2;
+	close = strstr(q, "\")");
+	if (close)
+		while (strstr(close + 1, "\")"))
+			close = strstr(close + 1, "\")");
+	t->fixes_subject = close ? xstrndup(q, close - q) :
+				   xstrndup_trim(q, q + strlen(q));
+}
+
+static void add_trailer(struct mail *m, const char *p, const char *e,
+			size_t keylen, enum trailer_kind kind, unsigned line)
+{
+	struct trailer *t;
+	char *v = xstrndup(p + keylen + 1, e - p - keylen - 1);
+
+	ALLOC_GROW(m->trailers, m->trailers_nr + 1, m->trailers_alloc);
+	t = &m->trailers[m->trailers_nr++];
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	t->key = xstrndup(p, keylen);
+	t->line = line;
+	if (kind == TRAILER_LINK || kind == TRAILER_CLOSES)
+		t->value = xstrndup_trim(v, v + strlen(v));
+	else
+		split_comment(v, &t->value, &t->comment);
+	if (kind == TRAILER_FIXES)
+		parse_fixes(t);
+	free(v);
+}
+
+/*
+ * The trailers: the last paragraph of the message where it is made of
+ * trailer lines only (then the paragraphs before it that are, too), or,
+ * where a web archive dropped the empty lines, the trailer lines that
+ * end the last paragraph.
+ */
+static void parse_trailers(struct mail *m)
+{
+	const char *buf = m->message, *end = buf + strlen(buf);
+	const char **lines = NULL;
+	size_t nr = 0, alloc = 0, first, i;
+
+	for (const char *p = buf; p < end; p = next_line(p, end)) {
+		ALLOC_GROW(lines, nr + 1, alloc);
+		lines[nr++] = p;
+	}
+	first = nr;
+	for (;;) {
+		size_t j = first;
+
+		while (j > 0 && is_blank(lines[j - 1], eol(lines[j - 1], end)))
+			j--;
+		i = j;
+		while (i > 0 && !is_blank(lines[i - 1], eol(lines[i - 1], end)) &&
+		       trailer_block_line(lines[i - 1], eol(lines[i - 1], end)))
+			i--;
+		if (i == j)
+			break;
+		if (i > 0 && !is_blank(lines[i - 1], eol(lines[i - 1], end))) {
+			if (first == nr)	/* the last paragraph: partial */
+				first = i;
+			break;
+		}
+		first = i;
+	}
+	for (i = first; i < nr; i++) {
+		const char *p = lines[i], *e = eol(p, end);
+		enum trailer_kind kind;
+		size_t keylen;
+
+		if (trailer_line(p, e, &keylen, &kind)) {
+			add_trailer(m, p, e, keylen, kind, m->message_line + i);
+		} else if ((*p == ' ' || *p == '\t') && m->trailers_nr &&
+			   !is_blank(p, e)) {
+			struct trailer *t = &m->trailers[m->trailers_nr - 1];
+			char *more = xstrndup_trim(p, e);
+			char *v = xstrfmt("%s %s", t->value, more);
+
+			free(t->value);
+			t->value = v;
+			free(more);
+		}
+	}
+	free(lines);
+}
+
+/*
+ * Merge `tag` into `acc`, keeping the widest: an unbounded line (no
+ * qualifier, or one that is no version) wins; else the lowest minimum
+ * and the highest maximum. Takes `tag`'s strings.
+ */
+static void widen_stable(struct stable_tag *acc, struct stable_tag *tag)
+{
+	unsigned min, max;
+
+	if (!acc->present || (!tag->min && !tag->max)) {
+		stable_tag_release(acc);
+		*acc = *tag;
+		return;
+	}
+	if (!acc->min && !acc->max) {
+		stable_tag_release(tag);
+		return;
+	}
+	min = tag->min < acc->min ? tag->min : acc->min;
+	max = !acc->max || !tag->max ? 0 :
+	      tag->max > acc->max ? tag->max : acc->max;
+	if (tag->min < acc->min) {
+		stable_tag_release(acc);
+		*acc = *tag;
+	} else {
+		stable_tag_release(tag);
+	}
+	acc->min = min;
+	acc->max = max;
+}
+
+/* Cc lines for stable, anywhere in the message: keep the widest. */
+static void parse_stable(struct mail *m)
+{
+	const char *buf = m->message, *end = buf + strlen(buf), *p;
+	unsigned line = m->message_line;
+
+	for (p = buf; p < end; p = next_line(p, end), line++) {
+		const char *e = eol(p, end), *v;
+		struct stable_tag tag = STABLE_TAG_INIT;
+		char *line_text, *value, *comment;
+
+		if (!line_has_key(p, e, "Cc:", &v))
+			continue;
+		line_text = xstrndup(v, e - v);
+		split_comment(line_text, &value, &comment);
+		free(line_text);
+		if (!is_stable_address(value)) {
+			free(value);
+			free(comment);
+			continue;
+		}
+		if (!comment) {
+			/* The older form: "<stable@vger.kernel.org> [4.4+]" */
+			const char *b = strrchr(value, '[');
+
+			if (b && strchr(b, ']'))
+				comment = xstrndup_trim(b + 1, strchr(b, ']'));
+		}
+		tag.present = true;
+		tag.line = line;
+		tag.qualifier = comment;
+		if (!comment || !parse_qualifier(&tag, comment))
+			tag.min = tag.max = 0;
+		free(value);
+
+		widen_stable(&m->stable, &tag);
+	}
+}
+
+/* ---- the body --------------------------------------------------------- */
+
+static bool is_hex40(const char *p)
+{
+	return strspn(p, "0123456789abcdef") >= 40 &&
+	       !isxdigit((unsigned char)p[40]);
+}
+
+/* "commit <sha> upstream." first; else "[ Upstream commit <sha> ]". */
+static void parse_upstream(struct mail *m)
+{
+	const char *buf = m->message, *end = buf + strlen(buf), *p, *v;
+
+	for (p = buf; p < end && is_blank(p, eol(p, end)); p = next_line(p, end))
+		;
+	if (p < end && line_has_key(p, eol(p, end), "commit ", &v) &&
+	    is_hex40(v) && !strncasecmp(v + 40, " upstream", 9)) {
+		m->upstream_commit = xstrndup(v, 40);
+		return;
+	}
+	for (p = buf; p < end; p = next_line(p, end)) {
+		const char *e = eol(p, end);
+
+		if (*p != '[')
+			continue;
+		for (v = p + 1; v < e && *v == ' '; v++)
+			;
+		if (line_has_key(v, e, "upstream commit ", &v) && is_hex40(v)) {
+			m->upstream_commit = xstrndup(v, 40);
+			return;
+		}
+	}
+}
+
+/* Where the diff starts in [p, end): "diff --git " or a "---"/"+++" pair. */
+static const char *find_diff(const char *p, const char *end)
+{
+	for (; p < end; p = next_line(p, end)) {
+		const char *e = eol(p, end), *n;
+
+		if (e - p >= 11 && !memcmp(p, "diff --git ", 11))
+			return p;
+		if (e - p > 4 && !memcmp(p, "--- ", 4) && !is_blank(p + 4, e)) {
+			n = next_line(p, end);
+			if (end - n > 4 && !memcmp(n, "+++ ", 4))
+				return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * In-body headers at the top of the body, as git am takes them. Returns
+ * the start of what follows; may replace subject, author and date.
+ */
+static const char *inbody_headers(struct mail *m, const char *p,
+				  const char *end)
+{
+	const char *start = p, *q = p;
+	bool any = false;
+
+	while (q < end && is_blank(q, eol(q, end)))
+		q = next_line(q, end);
+	while (q < end) {
+		const char *e = eol(q, end), *v;
+		char *val;
+
+		if (line_has_key(q, e, "From:", &v)) {
+			val = xstrndup_trim(v, e);
+			free(m->author_name);
+			free(m->author_email);
+			split_address(val, &m->author_name, &m->author_email);
+			free(val);
+		} else if (line_has_key(q, e, "Subject:", &v)) {
+			struct mail_subject s = MAIL_SUBJECT_INIT;
+
+			free(m->subject);
+			m->subject = xstrndup_trim(v, e);
+			mail_subject_parse(&s, m->subject);
+			if (s.is_patch) {
+				mail_subject_release(&m->subj);
+				m->subj = s;
+			} else {
+				free(m->subj.title);
+				m->subj.title = s.title;
+				s.title = NULL;
+				mail_subject_release(&s);
+			}
+		} else if (line_has_key(q, e, "Date:", &v)) {
+			free(m->date);
+			m->date = xstrndup_trim(v, e);
+		} else {
+			break;
+		}
+		any = true;
+		q = next_line(q, end);
+	}
+	if (!any)
+		return start;
+	if (q < end && is_blank(q, eol(q, end)))
+		q = next_line(q, end);
+	return q;
+}
+
+/*
+ * A stable review mail opens with "X.Y-stable review patch. ..." and a
+ * line of dashes; what follows is the patch. Returns where it starts.
+ */
+static const char *skip_review_preamble(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && is_blank(q, eol(q, end)))
+		q = next_line(q, end);
+	if (q == end || !memmem(q, eol(q, end) - q, "-stable review patch", 20))
+		return p;
+	for (; q < end; q = next_line(q, end)) {
+		const char *e = eol(q, end);
+
+		if (e - q >= 10 && strspn(q, "-") == (size_t)(e - q))
+			return next_line(q, end);
+	}
+	return p;
+}
+
+/* Trim blank lines at both ends of [*p, *e); counts lines dropped at the start. */
+static unsigned trim_lines(const char **p, const char **e)
+{
+	unsigned dropped = 0;
+
+	while (*p < *e && is_blank(*p, eol(*p, *e))) {
+		const char *n = next_line(*p, *e);
+
+		if (n == *e && eol(*p, *e) == *e) {
+			*p = *e;
+			break;
+		}
+		*p = n;
+		dropped++;
+	}
+	while (*e > *p && isspace((unsigned char)(*e)[-1]))
+		(*e)--;
+	return dropped;
+}
+
+/* A decoded text part: the bytes and the file line of its first line. */
+struct text_part {
+	struct strbuf text;
+	unsigned line;
+	char *charset;
+	bool found;
+};
+
+#define TEXT_PART_INIT { .text = STRBUF_INIT }
+
+static void text_part_release(struct text_part *tp)
+{
+	strbuf_release(&tp->text);
+	free(tp->charset);
+	tp->charset = NULL;
+}
+
+/*
+ * Take the decoded body apart: in-body headers, message, notes, diff,
+ * trailers, stable tag, upstream line; then parse the diff (from `att`,
+ * an attachment, when the body holds none).
+ */
+static int parse_body(struct mail *m, const struct mail_ctx *ctx,
+		      struct text_part *body, struct text_part *att)
+{
+	const char *buf = body->text.buf, *end = buf + body->text.len;
+	const char *p, *diff = NULL, *sep = NULL, *msg_end;
+	const char *dtext = NULL;
+	size_t dlen = 0;
+	unsigned dline = 0;
+	struct strbuf sb = STRBUF_INIT;
+	char *name = NULL;
+	bool want_diff = !mail_is_cover(m) && !m->subj.reply;
+	int ret = -1;
+
+	if (check_text(ctx, buf, end, body->line, "the decoded body") < 0)
+		return -1;
+	if (att->found && check_text(ctx, att->text.buf,
+				     att->text.buf + att->text.len, att->line,
+				     "the attachment") < 0)
+		return -1;
+
+	p = skip_review_preamble(buf, end);
+	p = inbody_headers(m, p, end);
+	if (want_diff)
+		diff = find_diff(p, end);
+	for (const char *q = p; q < (diff ? diff : end); q = next_line(q, end)) {
+		if (is_separator(q, eol(q, end))) {
+			sep = q;
+			break;
+		}
+	}
+	msg_end = sep ? sep : diff ? diff : end;
+	if (!sep && !diff) {
+		/* No diff: leave a "-- " signature out of the message. */
+		for (const char *q = p; q < end; q = next_line(q, end))
+			if (eol(q, end) - q == 3 && !memcmp(q, "-- ", 3))
+				msg_end = q;
+	}
+
+	{
+		const char *mp = p, *me = msg_end;
+		unsigned skip = trim_lines(&mp, &me);
+
+		m->message_line = body->line + count_lines(buf, p) + skip;
+		strbuf_add(&sb, mp, me - mp);
+		if (sb.len)
+			strbuf_addch(&sb, '\n');
+		if (to_utf8(&sb, body->charset, ctx) < 0)
+			goto out;
+		m->message = strbuf_detach(&sb, NULL);
+	}
+	if (sep) {
+		const char *np = next_line(sep, end), *ne = diff ? diff : end;
+
+		trim_lines(&np, &ne);
+		if (ne > np) {
+			strbuf_add(&sb, np, ne - np);
+			strbuf_addch(&sb, '\n');
+			if (to_utf8(&sb, body->charset, ctx) < 0)
+				goto out;
+			m->notes = strbuf_detach(&sb, NULL);
+		}
+	}
+
+	parse_trailers(m);
+	parse_stable(m);
+	parse_upstream(m);
+
+	if (diff) {
+		dtext = diff;
+		dlen = end - diff;
+		dline = body->line + count_lines(buf, diff);
+	} else if (want_diff && att->found &&
+		   (dtext = find_diff(att->text.buf,
+				      att->text.buf + att->text.len))) {
+		dlen = att->text.buf + att->text.len - dtext;
+		dline = att->line + count_lines(att->text.buf, dtext);
+	}
+	if (dtext) {
+		name = xstrfmt("%s: mail %u", ctx->path, ctx->nr);
+		m->diff_line = dline;
+		if (patch_parse(&m->patch, dtext, dlen, dline, name) < 0)
+			goto out;
+		m->has_patch = true;
+	}
+	ret = 0;
+out:
+	free(name);
+	strbuf_release(&sb);
+	return ret;
+}
+
+/* ---- RFC 822 ---------------------------------------------------------- */
+
+/*
+ * Find the empty line that ends the header block at `start`; *body is
+ * the offset after it (`end` when there is none: returns false).
+ */
+static bool find_body(const char *buf, size_t start, size_t end,
+		      size_t *body)
+{
+	const char *p = buf + start, *e = buf + end;
+
+	for (; p < e; p = next_line(p, e)) {
+		const char *le = eol(p, e);
+
+		if (le < e && (le == p || (le - p == 1 && *p == '\r'))) {
+			*body = next_line(p, e) - buf;
+			return true;
+		}
+	}
+	*body = end;
+	return false;
+}
+
+/* Is there a delimiter line "--boundary" (closing: "--boundary--") at p? */
+static bool is_delimiter(const char *p, const char *e, const char *b,
+			 bool closing)
+{
+	size_t n = strlen(b);
+
+	if (e - p < (ptrdiff_t)(n + 2) || p[0] != '-' || p[1] != '-' ||
+	    memcmp(p + 2, b, n))
+		return false;
+	p += n + 2;
+	if (closing) {
+		if (e - p < 2 || p[0] != '-' || p[1] != '-')
+			return false;
+		p += 2;
+	}
+	return is_blank(p, e);
+}
+
+/*
+ * Offset in buf[start, end) where the content of `target` begins, found
+ * by walking the multipart delimiters as GMime did; -1 when not found.
+ */
+static long part_offset(const char *buf, size_t start, size_t end,
+			GMimeObject *obj, GMimeObject *target)
+{
+	size_t body;
+	const char *b, *p, *e = buf + end, *child_start = NULL;
+	int i = 0, n;
+
+	find_body(buf, start, end, &body);
+	if (obj == target)
+		return (long)body;
+	if (!GMIME_IS_MULTIPART(obj))
+		return -1;
+	b = g_mime_multipart_get_boundary(GMIME_MULTIPART(obj));
+	n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+	if (!b)
+		return -1;
+	for (p = buf + body; p < e && i <= n; p = next_line(p, e)) {
+		const char *le = eol(p, e);
+		bool closing = is_delimiter(p, le, b, true);
+
+		if (!closing && !is_delimiter(p, le, b, false))
+			continue;
+		if (child_start && i > 0 && i <= n) {
+			long r = part_offset(buf, child_start - buf, p - buf,
+					     g_mime_multipart_get_part(
+						     GMIME_MULTIPART(obj), i - 1),
+					     target);
+			if (r >= 0)
+				return r;
+		}
+		if (closing)
+			break;
+		child_start = next_line(p, e);
+		i++;
+	}
+	return -1;
+}
+
+/* Every multipart must end with its closing delimiter. */
+static const char *missing_boundary(const char *buf, size_t len,
+				    GMimeObject *obj)
+{
+	const char *b, *p, *end = buf + len;
+	int n;
+
+	if (!GMIME_IS_MULTIPART(obj))
+		return NULL;
+	b = g_mime_multipart_get_boundary(GMIME_MULTIPART(obj));
+	if (!b)
+		return "";
+	for (p = buf; p < end; p = next_line(p, end))
+		if (is_delimiter(p, eol(p, end), b, true))
+			break;
+	if (p == end)
+		return b;
+	n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+	for (int i = 0; i < n; i++) {
+		const char *r = missing_boundary(
+			buf, len, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+static bool is_diff_type(GMimeContentType *ct)
+{
+	return g_mime_content_type_is_type(ct, "text", "x-patch") ||
+	       g_mime_content_type_is_type(ct, "text", "x-diff") ||
+	       g_mime_content_type_is_type(ct, "text", "diff") ||
+	       g_mime_content_type_is_type(ct, "application", "x-patch");
+}
+
+/* Transfer-decode one part, CRLF to LF, undo format=flowed. */
+static void decode_part(struct strbuf *out, GMimePart *part)
+{
+	GMimeDataWrapper *dw = g_mime_part_get_content(part);
+	GMimeObject *obj = GMIME_OBJECT(part);
+	const char *fmt, *delsp;
+
+	strbuf_reset(out);
+	if (dw) {
+		GMimeStream *mem = g_mime_stream_mem_new();
+		GByteArray *ba;
+
+		g_mime_data_wrapper_write_to_stream(dw, mem);
+		ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		strbuf_add(out, ba->data, ba->len);
+		g_object_unref(mem);
+	}
+	crlf_to_lf(out);
+	fmt = g_mime_object_get_content_type_parameter(obj, "format");
+	delsp = g_mime_object_get_content_type_parameter(obj, "delsp");
+	if (fmt && !strcasecmp(fmt, "flowed"))
+		unflow(out, delsp && !strcasecmp(delsp, "yes"));
+}
+
+struct part_walk {
+	GMimeObject *body_part, *att_part;
+	struct text_part *body, *att;
+};
+
+/*
+ * Find the message text (the first text/plain part that is no
+ * attachment) and the patch attachment (text/x-patch, text/x-diff, or
+ * any other part whose content holds "diff --git").
+ */
+static void walk_parts(struct part_walk *w, GMimeObject *obj)
+{
+	GMimeContentType *ct;
+	GMimePart *part;
+	bool attachment;
+
+	if (GMIME_IS_MULTIPART(obj)) {
+		int n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+
+		for (int i = 0; i < n; i++)
+			walk_parts(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
+		return;
+	}
+	if (!GMIME_IS_PART(obj))
+		return;		/* NEEDSWORK: message/rfc822 parts */
+	part = GMIME_PART(obj);
+	ct = g_mime_object_get_content_type(obj);
+	attachment = g_mime_part_is_attachment(part);
+	if (!w->body_part && !attachment &&
+	    (!ct || g_mime_content_type_is_type(ct, "text", "plain"))) {
+		const char *cs =
+			g_mime_object_get_content_type_parameter(obj, "charset");
+
+		w->body_part = obj;
+		decode_part(&w->body->text, part);
+		w->body->charset = cs ? xstrdup(cs) : NULL;
+		w->body->found = true;
+		return;
+	}
+	if (w->att_part)
+		return;
+	decode_part(&w->att->text, part);
+	if ((ct && is_diff_type(ct)) ||
+	    memmem(w->att->text.buf, w->att->text.len, "diff --git ", 11)) {
+		w->att_part = obj;
+		w->att->found = true;
+	} else {
+		strbuf_reset(&w->att->text);
+	}
+}
+
+static void set_dates(struct mail *m, GDateTime *dt)
+{
+	m->date_epoch = dt ? (time_t)g_date_time_to_unix(dt) : 0;
+}
+
+/* The headers GMime decoded. */
+static void take_headers(struct mail *m, GMimeMessage *msg)
+{
+	InternetAddressList *from = g_mime_message_get_from(msg);
+	GMimeObject *obj = GMIME_OBJECT(msg);
+	const char *v;
+
+	if (from && internet_address_list_length(from) > 0) {
+		InternetAddress *ia = internet_address_list_get_address(from, 0);
+		const char *name = internet_address_get_name(ia);
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+			const char *addr = internet_address_mailbox_get_addr(
+				INTERNET_ADDRESS_MAILBOX(ia));
+			m->from_email = xstrdup(addr ? addr : "");
+		}
+		m->from_name = xstrdup(name && *name ? name :
+				       m->from_email ? m->from_email : "");
+	}
+	if ((v = g_mime_object_get_header(obj, "Date")))
+		m->date = clean_header(v);
+	set_dates(m, g_mime_message_get_date(msg));
+	v = g_mime_message_get_subject(msg);
+	m->subject = clean_header(v ? v : "");
+	if ((v = g_mime_message_get_message_id(msg)) && *v)
+		m->message_id = xstrdup(v);
+	if ((v = g_mime_object_get_header(obj, "In-Reply-To"))) {
+		char *id = g_mime_utils_decode_message_id(v);
+
+		if (id && *id)
+			m->in_reply_to = xstrdup(id);
+		g_free(id);
+	}
+}
+
+/* What GMime's parser complained about, by stream offset. */
+struct parser_warning {
+	gint64 offset;
+	GMimeParserWarning code;
+	bool set;
+};
+
+static void on_warning(gint64 offset, GMimeParserWarning code,
+		       const gchar *item, gpointer data)
+{
+	struct parser_warning *w = data;
+
+	(void)item;
+	if (w->set)
+		return;
+	if (code == GMIME_WARN_TRUNCATED_MESSAGE ||
+	    code == GMIME_CRIT_NESTING_OVERFLOW ||
+	    code == GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY) {
+		w->offset = offset;
+		w->code = code;
+		w->set = true;
+	}
+}
+
+/* One mail of an RFC 822 file: buf[start, end) of the file `file`. */
+static int parse_rfc822_mail(struct mail *m, const struct mail_ctx *ctx,
+			     const char *file, size_t start, size_t end,
+			     GMimeMessage *msg)
+{
+	const char *buf = file + start;
+	size_t len = end - start, hend;
+	struct text_part body = TEXT_PART_INIT, att = TEXT_PART_INIT;
+	struct part_walk w = { .body = &body, .att = &att };
+	GMimeObject *root = g_mime_message_get_mime_part(msg);
+	const char *missing;
+	unsigned last_line;
+	int ret = -1;
+
+	m->line = count_lines(file, buf) + 1;
+	m->raw = xstrndup(buf, len);
+	m->raw_len = len;
+	last_line = m->line + count_lines(buf, buf + len) -
+		    (len && buf[len - 1] == '\n');
+	if (check_text(ctx, buf, buf + len, m->line, "the mail") < 0)
+		goto out;
+	if (!find_body(buf, 0, len, &hend)) {
+		error_set("'%s': mail %u: line %u: truncated in the headers (no empty line ends them)",
+			  ctx->path, ctx->nr, last_line);
+		goto out;
+	}
+	if (root && (missing = missing_boundary(buf, len, root))) {
+		error_set("'%s': mail %u: line %u: truncated: a multipart ends without its closing boundary '--%s--'",
+			  ctx->path, ctx->nr, last_line, missing);
+		goto out;
+	}
+
+	take_headers(m, msg);
+	m->author_name = xstrdup(m->from_name ? m->from_name : "");
+	m->author_email = m->from_email ? xstrdup(m->from_email) : NULL;
+	mail_subject_parse(&m->subj, m->subject);
+	m->addresses_obfuscated = has_obfuscated_address(buf, buf + len);
+
+	if (root)
+		walk_parts(&w, root);
+	if (body.found) {
+		long off = part_offset(buf, 0, len, root, w.body_part);
+
+		body.line = m->line + (off >= 0 ? count_lines(buf, buf + off) : 0);
+	} else {
+		body.line = m->line + count_lines(buf, buf + hend);
+	}
+	if (att.found) {
+		long off = part_offset(buf, 0, len, root, w.att_part);
+
+		att.line = m->line + (off >= 0 ? count_lines(buf, buf + off) : 0);
+	}
+	ret = parse_body(m, ctx, &body, &att);
+out:
+	text_part_release(&body);
+	text_part_release(&att);
+	return ret;
+}
+
+static void mail_list_append(struct mail_list *ml, struct mail *m)
+{
+	ALLOC_GROW(ml->mails, ml->nr + 1, ml->alloc);
+	ml->mails[ml->nr++] = m;
+}
+
+static struct mail *mail_new(const char *path, unsigned nr)
+{
+	struct mail *m = xmalloc(sizeof(*m));
+
+	mail_init(m);
+	m->path = xstrdup(path);
+	m->number = nr;
+	return m;
+}
+
+static int read_rfc822(struct mail_list *out, const char *path,
+		       const char *buf, size_t len, bool mbox)
+{
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(buf, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	GMimeParserOptions *opts = g_mime_parser_options_new();
+	struct parser_warning warn = { 0 };
+	GMimeMessage **msgs = NULL;
+	size_t *starts = NULL;
+	size_t nr = 0, alloc = 0, salloc = 0, i;
+	int ret = -1;
+
+	g_mime_parser_options_set_warning_callback(opts, on_warning, &warn);
+	g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX :
+						GMIME_FORMAT_MESSAGE);
+	while (!g_mime_parser_eos(parser)) {
+		GMimeMessage *msg = g_mime_parser_construct_message(parser, opts);
+
+		if (!msg)
+			break;
+		ALLOC_GROW(msgs, nr + 1, alloc);
+		ALLOC_GROW(starts, nr + 1, salloc);
+		starts[nr] = mbox ? (size_t)g_mime_parser_get_mbox_marker_offset(parser) : 0;
+		msgs[nr++] = msg;
+		if (!mbox)
+			break;
+	}
+	if (!nr) {
+		error_set("'%s' is not a mail: GMime found no message in it",
+			  path);
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		size_t end = i + 1 < nr ? starts[i + 1] : len;
+		struct mail_ctx ctx = { path, (unsigned)i + 1 };
+		struct mail *m = mail_new(path, ctx.nr);
+
+		mail_list_append(out, m);
+		if (parse_rfc822_mail(m, &ctx, buf, starts[i], end, msgs[i]) < 0)
+			goto out;
+		if (warn.set && (gint64)starts[i] <= warn.offset &&
+		    warn.offset <= (gint64)end) {
+			error_set("'%s': mail %u: line %u: %s", path, ctx.nr,
+				  count_lines(buf, buf + (size_t)warn.offset) + 1,
+				  warn.code == GMIME_WARN_TRUNCATED_MESSAGE ?
+					  "the mail is truncated" :
+					  "the MIME structure is broken");
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	for (i = 0; i < nr; i++)
+		g_object_unref(msgs[i]);
+	free(msgs);
+	free(starts);
+	g_object_unref(opts);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return ret;
+}
+
+/* ---- web archive ------------------------------------------------------ */
+
+/* "Fri Jun 26 2026 - 19:17:35 EST" -> epoch, through GMime's parser. */
+static time_t web_date(const char *d)
+{
+	char wday[8], mon[8], zone[16];
+	int day, year, hh, mm, ss;
+	char *rfc;
+	GDateTime *dt;
+	time_t t = 0;
+
+	if (sscanf(d, "%7s %7s %d %d - %d:%d:%d %15s", wday, mon, &day, &year,
+		   &hh, &mm, &ss, zone) != 8)
+		return 0;
+	rfc = xstrfmt("%s, %d %s %d %02d:%02d:%02d %s", wday, day, mon, year,
+		      hh, mm, ss, zone);
+	dt = g_mime_utils_header_decode_date(rfc);
+	if (dt) {
+		t = (time_t)g_date_time_to_unix(dt);
+		g_date_time_unref(dt);
+	}
+	free(rfc);
+	return t;
+}
+
+/*
+ * The web-archive rendering: "[PATCH ...] subject", then "From: Name"
+ * and "Date: ..." (blank lines between allowed), then the body.
+ */
+static int read_web(struct mail_list *out, const char *path,
+		    const char *buf, size_t len)
+{
+	const char *end = buf + len, *p = buf, *v;
+	struct mail_ctx ctx = { path, 1 };
+	struct mail *m = mail_new(path, 1);
+	struct text_part body = TEXT_PART_INIT, att = TEXT_PART_INIT;
+	bool from = false, date = false;
+	int ret = -1;
+
+	mail_list_append(out, m);
+	m->web_archive = true;
+	m->line = 1;
+	m->raw = xstrndup(buf, len);
+	m->raw_len = len;
+	if (check_text(&ctx, buf, end, 1, "the mail") < 0)
+		goto out;
+	while (p < end && is_blank(p, eol(p, end)))
+		p = next_line(p, end);
+	m->subject = xstrndup_trim(p, eol(p, end));
+	mail_subject_parse(&m->subj, m->subject);
+	for (p = next_line(p, end); p < end && !(from && date);
+	     p = next_line(p, end)) {
+		const char *e = eol(p, end);
+
+		if (is_blank(p, e))
+			continue;
+		if (!from && line_has_key(p, e, "From:", &v)) {
+			char *val = xstrndup_trim(v, e);
+
+			split_address(val, &m->from_name, &m->from_email);
+			free(val);
+			from = true;
+		} else if (!date && line_has_key(p, e, "Date:", &v)) {
+			m->date = xstrndup_trim(v, e);
+			m->date_epoch = web_date(m->date);
+			date = true;
+		} else {
+			break;
+		}
+	}
+	m->author_name = xstrdup(m->from_name);
+	m->author_email = m->from_email ? xstrdup(m->from_email) : NULL;
+	m->addresses_obfuscated = has_obfuscated_address(buf, end);
+	body.line = 1 + count_lines(buf, p);
+	strbuf_add(&body.text, p, end - p);
+	crlf_to_lf(&body.text);
+	ret = parse_body(m, &ctx, &body, &att);
+out:
+	text_part_release(&body);
+	text_part_release(&att);
+	return ret;
+}
+
+/* ---- detection, the list ---------------------------------------------- */
+
+enum mail_format { FORMAT_NONE, FORMAT_MBOX, FORMAT_MESSAGE, FORMAT_WEB };
+
+static bool is_header_line(const char *p, const char *e)
+{
+	const char *k = p;
+
+	while (k < e && *k > ' ' && *k < 127 && *k != ':')
+		k++;
+	return k > p && k < e && *k == ':';
+}
+
+/* Which kind of file is this? */
+static enum mail_format detect(const char *buf, size_t len)
+{
+	const char *end = buf + len, *p = buf;
+
+	if (len >= 5 && !memcmp(buf, "From ", 5))
+		return FORMAT_MBOX;
+	if (p < end && is_header_line(p, eol(p, end))) {
+		/* A header block that names a sender or a subject. */
+		for (; p < end && !is_blank(p, eol(p, end)); p = next_line(p, end)) {
+			const char *v;
+
+			if (line_has_key(p, eol(p, end), "From:", &v) ||
+			    line_has_key(p, eol(p, end), "Subject:", &v))
+				return FORMAT_MESSAGE;
+		}
+		return FORMAT_NONE;
+	}
+	while (p < end && is_blank(p, eol(p, end)))
+		p = next_line(p, end);
+	if (p < end && (*p == '[' || !strncasecmp(p, "re: [", 5))) {
+		int lines = 0;
+
+		for (p = next_line(p, end); p < end && lines < 4;
+		     p = next_line(p, end)) {
+			const char *v;
+
+			if (is_blank(p, eol(p, end)))
+				continue;
+			if (line_has_key(p, eol(p, end), "From:", &v))
+				return FORMAT_WEB;
+			lines++;
+		}
+	}
+	return FORMAT_NONE;
+}
+
+void mail_init(struct mail *m)
+{
+	struct mail blank = MAIL_INIT;
+
+	*m = blank;
+}
+
+void mail_release(struct mail *m)
+{
+	free(m->path);
+	free(m->raw);
+	free(m->from_name);
+	free(m->from_email);
+	free(m->author_name);
+	free(m->author_email);
+	free(m->date);
+	free(m->subject);
+	mail_subject_release(&m->subj);
+	free(m->message_id);
+	free(m->in_reply_to);
+	free(m->message);
+	free(m->notes);
+	for (size_t i = 0; i < m->trailers_nr; i++)
+		trailer_release(&m->trailers[i]);
+	free(m->trailers);
+	stable_tag_release(&m->stable);
+	free(m->upstream_commit);
+	patch_release(&m->patch);
+	mail_init(m);
+}
+
+void mail_free(struct mail *m)
+{
+	if (!m)
+		return;
+	mail_release(m);
+	free(m);
+}
+
+void mail_list_init(struct mail_list *ml)
+{
+	struct mail_list blank = MAIL_LIST_INIT;
+
+	*ml = blank;
+}
+
+void mail_list_release(struct mail_list *ml)
+{
+	for (size_t i = 0; i < ml->nr; i++)
+		mail_free(ml->mails[i]);
+	free(ml->mails);
+	mail_list_init(ml);
+}
+
+/* The first line of a file, for "is not a mail" messages. */
+static char *first_line_excerpt(const char *buf, size_t len)
+{
+	const char *e = eol(buf, buf + len);
+	size_t n = e - buf > 40 ? 40 : e - buf;
+	char *s = xstrndup(buf, n);
+
+	for (char *c = s; *c; c++)
+		if (!isprint((unsigned char)*c))
+			*c = '?';
+	return s;
+}
+
+int mail_read_file(struct mail_list *ml, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct mail_list tmp = MAIL_LIST_INIT;
+	enum mail_format fmt;
+	int ret = -1;
+
+	g_mime_init();
+	if (strbuf_read_file(&sb, path) < 0)
+		goto out;
+	fmt = detect(sb.buf, sb.len);
+	if (fmt == FORMAT_NONE) {
+		char *first = first_line_excerpt(sb.buf, sb.len);
+
+		error_set("'%s' is not a mail: line 1 ('%s') is neither a header, an mbox \"From \" line nor a web-archive \"[PATCH ...]\" subject followed by \"From:\"",
+			  path, first);
+		free(first);
+		goto out;
+	}
+	if (fmt == FORMAT_WEB)
+		ret = read_web(&tmp, path, sb.buf, sb.len);
+	else
+		ret = read_rfc822(&tmp, path, sb.buf, sb.len,
+				  fmt == FORMAT_MBOX);
+	if (ret < 0)
+		goto out;
+	for (size_t i = 0; i < tmp.nr; i++)
+		mail_list_append(ml, tmp.mails[i]);
+	tmp.nr = 0;
+out:
+	mail_list_release(&tmp);
+	strbuf_release(&sb);
+	return ret;
+}

@@ -198,7 +198,7 @@ static char *strip_component(char *path)
  * The name on a "---"/"+++" line: quoted, or up to a tab (git adds one
  * after names with blanks, GNU diff a date). NULL for /dev/null.
  */
-static char *parse_side_name(const char *s, bool strip, bool *bad)
+static char *parse_side_name(const char *s, bool *bad)
 {
 	const char *end;
 	char *name;
@@ -220,7 +220,7 @@ static char *parse_side_name(const char *s, bool strip, bool *bad)
 		free(name);
 		return NULL;
 	}
-	return strip ? strip_component(name) : name;
+	return name;
 }
 
 /* "a/X b/X": cut in the middle when both halves name the same path. */
@@ -380,23 +380,22 @@ static bool starts_with_word(const char *s, const char *word)
 }
 
 /* Calls that stand at top level in kernel C although they end in ';'. */
-static bool is_toplevel_call(const char *s, size_t n)
+static bool is_toplevel_call(const char *s)
 {
 	static const char *const prefixes[] = {
 		"module_", "early_param", "__setup", "core_param",
 		"device_initcall", "late_initcall", "subsys_initcall",
 		"arch_initcall", "fs_initcall", "core_initcall",
 		"postcore_initcall", "pure_initcall", "rootfs_initcall",
+		"EXPORT_", "DEFINE_", "DECLARE_", "MODULE_", "LIST_HEAD",
+		"ALLOW_ERROR_INJECTION", "TRACE_EVENT", "static_assert",
+		"_Static_assert", "__diag",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (!strncmp(s, prefixes[i], strlen(prefixes[i])))
 			return true;
-	/* EXPORT_SYMBOL(), DEFINE_MUTEX(): all capitals. */
-	for (size_t i = 0; i < n; i++)
-		if (islower((unsigned char)s[i]))
-			return false;
-	return true;
+	return false;
 }
 
 /*
@@ -426,7 +425,7 @@ static bool expects_indent(const char *s)
 	if (!n)
 		return s[0] == '*' && strstr(s, " = ");
 	if (s[n] == '(')
-		return !is_toplevel_call(s, n);
+		return !is_toplevel_call(s);
 	/* "x = ...;", "iter->old_spte = ...;", "a[i] += ...;" */
 	while (s[n] && !isspace((unsigned char)s[n]) && s[n] != '=')
 		n++;
@@ -652,6 +651,10 @@ static size_t long_tail(const struct parser *ps)
 	}
 	if (j == ps->pos || j == ps->nr)
 		return ps->pos;
+	/* A plain diff's next file: "--- ", "+++ " then "@@". */
+	for (size_t k = ps->pos; k < j; k++)
+		if (is_plain_start(ps, k))
+			return ps->pos;
 	if (is_signature(ps, j))
 		return ps->damaged ? last : ps->pos;
 	return body || ps->damaged ? j : ps->pos;
@@ -775,14 +778,23 @@ static int parse_side_names(struct parser *ps, struct patch_file *f,
 		goto out;
 	}
 	plus = header_dup(ps, ps->pos + 1);
-	a = parse_side_name(minus + 4, true, &bad_a);
-	b = parse_side_name(plus + 4, true, &bad_b);
+	a = parse_side_name(minus + 4, &bad_a);
+	b = parse_side_name(plus + 4, &bad_b);
 	if (bad_a || bad_b) {
+		ret = perr(ps, ps->pos, "malformed file name");
+	} else if ((a && *a == '/') || (b && *b == '/')) {
+		ret = perr(ps, ps->pos, "absolute path '%s'",
+			   a && *a == '/' ? a : b);
+	}
+	if (ret < 0) {
 		free(a);
 		free(b);
-		ret = perr(ps, ps->pos, "malformed file name");
 		goto out;
 	}
+	if (a)
+		strip_component(a);
+	if (b)
+		strip_component(b);
 	if (!a)
 		*is_new = true;
 	else
@@ -829,7 +841,7 @@ static int parse_git_header(struct parser *ps, struct patch_file *f,
 			f->dissimilarity = (unsigned)strtoul(v, NULL, 10);
 		} else if (skip_prefix(l, "rename from ", &v) ||
 			   skip_prefix(l, "copy from ", &v)) {
-			char *name = parse_side_name(v, false, &done);
+			char *name = parse_side_name(v, &done);
 
 			f->status = l[0] == 'r' ? PATCH_FILE_RENAMED :
 						  PATCH_FILE_COPIED;
@@ -839,7 +851,7 @@ static int parse_git_header(struct parser *ps, struct patch_file *f,
 			done = false;
 		} else if (skip_prefix(l, "rename to ", &v) ||
 			   skip_prefix(l, "copy to ", &v)) {
-			char *name = parse_side_name(v, false, &done);
+			char *name = parse_side_name(v, &done);
 
 			if (done || !name)
 				ret = perr(ps, ps->pos, "malformed file name");
@@ -1208,6 +1220,8 @@ void patch_id_of_text(char out[41], const char *text, size_t len)
 		patchlen += k;
 	}
 	flush_one(sum, ctx);
+	if (!patchlen)
+		memset(sum, 0, sizeof(sum));
 	for (int j = 0; j < 20; j++)
 		snprintf(out + 2 * j, 3, "%02x", sum[j]);
 	g_checksum_free(ctx);

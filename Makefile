@@ -31,6 +31,7 @@ LIB_OBJS += tools/util/xalloc.o
 
 # Domain modules: one noun each; they never print and never exit.
 LIB_OBJS += tools/lib/console.o
+LIB_OBJS += tools/lib/debpkg.o
 LIB_OBJS += tools/lib/ktap.o
 LIB_OBJS += tools/lib/locate.o
 LIB_OBJS += tools/lib/mail.o

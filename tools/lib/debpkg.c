@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Debian binary packages. A .deb is an ar archive holding data.tar.*; the
+ * file we want is a member of that tar, itself an archive. Three
+ * libarchive readers are stacked, each reading the one below through a
+ * callback, so nothing is extracted to disk. The bottom callback reads
+ * the file and hashes it on the way.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <glib.h>
+
+#include "debpkg.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+#include "util/run-command.h"
+#include "util/xalloc.h"
+
+#define DEBPKG_BUFSIZE (1 << 20)
+
+struct debpkg_state {
+	int fd;
+	GChecksum *sha;
+	char *buf;
+	struct archive *deb;
+	struct archive *data;
+	struct archive *inner;
+};
+
+void debpkg_init(struct debpkg *d)
+{
+	struct debpkg blank = DEBPKG_INIT;
+
+	*d = blank;
+}
+
+void debpkg_release(struct debpkg *d)
+{
+	struct debpkg_state *s = d->state;
+
+	if (s) {
+		if (s->inner)
+			archive_read_free(s->inner);
+		if (s->data)
+			archive_read_free(s->data);
+		if (s->deb)
+			archive_read_free(s->deb);
+		if (s->fd >= 0)
+			close(s->fd);
+		if (s->sha)
+			g_checksum_free(s->sha);
+		free(s->buf);
+		free(s);
+	}
+	free(d->path);
+	free(d->member);
+	debpkg_init(d);
+}
+
+const char *debpkg_archive_error(struct archive *tar)
+{
+	const char *msg = archive_error_string(tar);
+
+	return msg ? msg : "unexpected end of archive";
+}
+
+static la_ssize_t read_file(struct archive *a, void *data, const void **buf)
+{
+	struct debpkg_state *s = data;
+	ssize_t n;
+
+	do
+		n = read(s->fd, s->buf, DEBPKG_BUFSIZE);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read error");
+		return -1;
+	}
+	g_checksum_update(s->sha, (const guchar *)s->buf, n);
+	*buf = s->buf;
+	return n;
+}
+
+/* Read the current entry of `client` (an archive) as a file. */
+static la_ssize_t read_member(struct archive *a, void *client,
+			      const void **buf)
+{
+	size_t size = 0;
+	la_int64_t offset;
+	int r = archive_read_data_block(client, buf, &size, &offset);
+
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r < ARCHIVE_WARN) {
+		archive_set_error(a, archive_errno(client), "%s",
+				  debpkg_archive_error(client));
+		return -1;
+	}
+	return size;
+}
+
+static const char *entry_name(struct archive_entry *e)
+{
+	const char *name = archive_entry_pathname(e);
+
+	if (!name)
+		return "";
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	return name;
+}
+
+/* Advance `a` to the first regular file whose name starts with `prefix`. */
+static int find_member(struct debpkg *d, struct archive *a, const char *what,
+		       const char *prefix)
+{
+	struct archive_entry *e;
+	int r;
+
+	while ((r = archive_read_next_header(a, &e)) >= ARCHIVE_WARN) {
+		if (r == ARCHIVE_EOF)
+			break;
+		if (archive_entry_filetype(e) != AE_IFREG ||
+		    !starts_with(entry_name(e), prefix))
+			continue;
+		d->member = xstrdup(entry_name(e));
+		d->mtime = archive_entry_mtime(e);
+		return 0;
+	}
+	if (r == ARCHIVE_EOF)
+		return error_set("package '%s': no %s '%s*' in it", d->path,
+				 what, prefix);
+	return error_set("package '%s': corrupt archive: %s", d->path,
+			 debpkg_archive_error(a));
+}
+
+int debpkg_open(struct debpkg *d, struct archive **tar, const char *path,
+		const char *member_prefix)
+{
+	struct debpkg_state *s = xcalloc(1, sizeof(*s));
+
+	d->state = s;
+	d->path = xstrdup(path);
+	s->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0)
+		return error_errno("cannot open package '%s'", path);
+	s->sha = g_checksum_new(G_CHECKSUM_SHA256);
+	s->buf = xmalloc(DEBPKG_BUFSIZE);
+
+	s->deb = archive_read_new();
+	archive_read_support_format_ar(s->deb);
+	if (archive_read_open(s->deb, s, NULL, read_file, NULL) != ARCHIVE_OK)
+		return error_set("package '%s': not a .deb: %s", path,
+				 debpkg_archive_error(s->deb));
+	if (find_member(d, s->deb, "member", "data.tar") < 0)
+		return -1;
+	free(d->member);
+	d->member = NULL;
+
+	s->data = archive_read_new();
+	archive_read_support_format_tar(s->data);
+	archive_read_support_filter_all(s->data);
+	if (archive_read_open(s->data, s->deb, NULL, read_member, NULL) !=
+	    ARCHIVE_OK)
+		return error_set("package '%s': corrupt data.tar: %s", path,
+				 debpkg_archive_error(s->data));
+	if (find_member(d, s->data, "file", member_prefix) < 0)
+		return -1;
+
+	s->inner = archive_read_new();
+	archive_read_support_format_tar(s->inner);
+	archive_read_support_filter_all(s->inner);
+	if (archive_read_open(s->inner, s->data, NULL, read_member, NULL) !=
+	    ARCHIVE_OK)
+		return error_set("package '%s': corrupt '%s': %s", path,
+				 d->member, debpkg_archive_error(s->inner));
+	*tar = s->inner;
+	return 0;
+}
+
+int debpkg_finish(struct debpkg *d, char hex[65])
+{
+	struct debpkg_state *s = d->state;
+	const void *buf;
+	la_ssize_t n;
+
+	while ((n = read_file(s->deb, s, &buf)) > 0)
+		;
+	if (n < 0)
+		return error_errno("cannot read package '%s'", d->path);
+	snprintf(hex, 65, "%s", g_checksum_get_string(s->sha));
+	return 0;
+}
+
+/* apt-get's file name: <package>_<version, ':' as %3a>_ */
+static char *deb_prefix(const char *package, const char *version)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s_", package);
+	for (const char *p = version; *p; p++)
+		if (*p == ':')
+			strbuf_addstr(&sb, "%3a");
+		else
+			strbuf_addch(&sb, *p);
+	strbuf_addch(&sb, '_');
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The first <prefix>*.deb in `dir`, or NULL. */
+static char *find_deb(const char *dir, const char *prefix)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char *found = NULL;
+
+	if (!dp)
+		return NULL;
+	while (!found && (de = readdir(dp)))
+		if (starts_with(de->d_name, prefix) &&
+		    ends_with(de->d_name, ".deb"))
+			found = xstrfmt("%s/%s", dir, de->d_name);
+	closedir(dp);
+	return found;
+}
+
+/* The last "E: " line of apt's log, else its last line. */
+static void apt_error(struct strbuf *out, const char *log)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *line, *save = NULL, *last = NULL, *last_e = NULL;
+
+	if (strbuf_read_file(&sb, log) < 0)
+		error_clear();
+	for (line = strtok_r(sb.buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		last = line;
+		if (starts_with(line, "E: "))
+			last_e = line;
+	}
+	strbuf_addstr(out, last_e ? last_e : last ? last : "no output");
+	strbuf_release(&sb);
+}
+
+static int download(char **out, const char *package, const char *version,
+		    const char *prefix, const struct debpkg_fetch_opts *opts)
+{
+	struct child_process cp = CHILD_PROCESS_INIT;
+	char *tmp = xstrfmt("%s/tmp-XXXXXX", opts->cache_dir);
+	char *log = NULL, *got = NULL, *dest = NULL;
+	struct strbuf msg = STRBUF_INIT;
+	int ret = -1;
+
+	if (!mkdtemp(tmp)) {
+		error_errno("cannot create a directory in '%s'",
+			    opts->cache_dir);
+		goto out;
+	}
+	/* apt drops privileges to _apt to download: let it write here. */
+	chmod(tmp, 0777);
+	log = xstrfmt("%s.log", tmp);
+	strbuf_addf(&msg, "%s=%s", package, version);
+	strvec_pushl(&cp.args, "apt-get", "download", "-q", msg.buf, NULL);
+	strvec_push(&cp.env, "LC_ALL=C");
+	cp.dir = tmp;
+	cp.log_path = log;
+	cp.timeout_ms = opts->timeout_ms ? opts->timeout_ms : 20 * 60 * 1000;
+	if (run_command(&cp) < 0) {
+		error_prefix("package '%s=%s': ", package, version);
+		goto out;
+	}
+	got = find_deb(tmp, prefix);
+	if (cp.exit_code || !got) {
+		strbuf_reset(&msg);
+		if (cp.timed_out)
+			strbuf_addstr(&msg, "timed out");
+		else
+			apt_error(&msg, log);
+		error_set("cannot download package '%s=%s' with apt-get: %s",
+			  package, version, msg.buf);
+		goto out;
+	}
+	dest = xstrfmt("%s/%s", opts->cache_dir, strrchr(got, '/') + 1);
+	if (rename(got, dest) < 0) {
+		error_errno("cannot move '%s' to '%s'", got, dest);
+		goto out;
+	}
+	*out = dest;
+	dest = NULL;
+	ret = 0;
+out:
+	if (log)
+		unlink(log);
+	if (remove_tree(tmp) < 0 && !ret)
+		ret = -1;
+	child_process_release(&cp);
+	strbuf_release(&msg);
+	free(tmp);
+	free(log);
+	free(got);
+	free(dest);
+	return ret;
+}
+
+int debpkg_fetch(char **out, enum debpkg_origin *origin, const char *package,
+		 const char *version, const struct debpkg_fetch_opts *opts)
+{
+	char *prefix = deb_prefix(package, version);
+	enum debpkg_origin from = DEBPKG_FROM_DIR;
+	int ret = 0;
+
+	*out = NULL;
+	if (opts->deb_dir)
+		*out = find_deb(opts->deb_dir, prefix);
+	if (!*out) {
+		from = DEBPKG_FROM_CACHE;
+		*out = find_deb(opts->cache_dir, prefix);
+	}
+	if (!*out) {
+		from = DEBPKG_DOWNLOADED;
+		if (mkdir_p(opts->cache_dir, 0777) < 0)
+			ret = -1;
+		else
+			ret = download(out, package, version, prefix, opts);
+	}
+	if (origin)
+		*origin = from;
+	free(prefix);
+	return ret;
+}
+
+int debpkg_apt_sha256(struct strbuf *out, const char *package,
+		      const char *version)
+{
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	int ret = -1;
+
+	strvec_pushl(&cp.args, "apt-cache", "show", NULL);
+	strvec_pushf(&cp.args, "%s=%s", package, version);
+	strvec_push(&cp.env, "LC_ALL=C");
+	cp.out = &sb;
+	cp.timeout_ms = 60 * 1000;
+	if (run_command(&cp) < 0) {
+		error_prefix("package '%s=%s': ", package, version);
+		goto out;
+	}
+	ret = 0;
+	if (cp.exit_code)
+		goto out;
+	p = strstr(sb.buf, "\nSHA256: ");
+	if (p && strlen(p) >= 9 + 64)
+		strbuf_add(out, p + 9, 64);
+out:
+	child_process_release(&cp);
+	strbuf_release(&sb);
+	return ret;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BACKPORT_MATRIX_H
+#define BACKPORT_MATRIX_H
+
+#include <stddef.h>
+
+/*
+ * The matrix: which stable branches backport works on, and where their
+ * trees come from. One file in git-config syntax (matrix/default.conf),
+ * read with libgit2's config API:
+ *
+ *	[matrix]
+ *		repo =			# empty: the default repository
+ *	[release "6.12.111"]
+ *		package = linux-source-6.12
+ *		version = 6.12.111-1~deb12u1
+ *	[branch "linux-6.12.y"]
+ *		release = 6.12.111	# multi-valued, oldest first
+ *		release = 6.12.117
+ *
+ * Sections and keys it does not know are ignored, so later features add
+ * their own sections to the same file: add a handler to the table in
+ * matrix.c and fields here.
+ *
+ *	struct matrix m = MATRIX_INIT;
+ *	if (matrix_load(&m, path) < 0)
+ *		die("%s", error_last());
+ *	for (size_t i = 0; i < m.branches_nr; i++)
+ *		use(m.branches[i]);
+ *	matrix_release(&m);
+ */
+
+/* A kernel release and the Debian package its tree is imported from. */
+struct matrix_source {
+	char *name;	/* "6.12.111": tag v6.12.111 */
+	char *package;	/* "linux-source-6.12" */
+	char *version;	/* "6.12.111-1~deb12u1" */
+};
+
+/* A stable branch: its releases, oldest first (each borrowed). */
+struct matrix_branch {
+	char *name;	/* "linux-6.12.y" */
+	struct matrix_source **sources;
+	size_t sources_nr, sources_alloc;
+	/* The names as read, resolved to `sources` at the end of loading. */
+	char **names;
+	size_t names_nr, names_alloc;
+};
+
+struct matrix {
+	char *path;	/* the file it was read from */
+	/*
+	 * The user's own repository (absolute; a relative `repo` resolves
+	 * against the matrix file's directory), or NULL for the default one.
+	 */
+	char *repo;
+	struct matrix_source **sources;	/* in file order */
+	size_t sources_nr, sources_alloc;
+	struct matrix_branch **branches;	/* in file order */
+	size_t branches_nr, branches_alloc;
+};
+
+#define MATRIX_INIT { 0 }
+
+void matrix_init(struct matrix *m);
+/* Free everything `m` holds; it may be loaded again. */
+void matrix_release(struct matrix *m);
+
+/*
+ * Read `path` into `m` (which must be empty). Returns 0, or -1 with an
+ * error naming the file and the section: a branch listing an unknown
+ * release, a release without package or version, a release in two
+ * branches, a name that cannot be a ref.
+ */
+int matrix_load(struct matrix *m, const char *path);
+
+/* Lookups; NULL when absent. Borrowed. */
+struct matrix_source *matrix_find_source(const struct matrix *m,
+					 const char *name);
+struct matrix_branch *matrix_find_branch(const struct matrix *m,
+					 const char *name);
+/* The branch that lists release `name`, or NULL. */
+struct matrix_branch *matrix_branch_of(const struct matrix *m,
+				       const char *name);
+
+#endif

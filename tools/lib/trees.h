@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BACKPORT_TREES_H
+#define BACKPORT_TREES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "lib/matrix.h"
+
+/*
+ * Tree provisioning: the real stable trees of the matrix in a git
+ * repository, one commit per release imported from its Debian package,
+ * on branches named as in linux-stable (refs/heads/linux-6.12.y) and
+ * tagged refs/tags/v<release> (lightweight).
+ *
+ * The default repository is bare, at <cache>/linux.git, where <cache> is
+ * cache_dir() (BACKPORT_CACHE_DIR, else $XDG_CACHE_HOME/backport); the
+ * packages are kept in <cache>/debs. A user's own repository (--repo, or
+ * `repo` in the matrix) is only read: trees_check() says whether it has
+ * the branches and tags; backport never writes to it.
+ *
+ * Determinism: a commit's author and committer are "backport trees
+ * <trees@backport.invalid>", dated by the mtime of the tarball inside the
+ * .deb (the package's SOURCE_DATE_EPOCH, +0000); its message names the
+ * release, package, version and the .deb's SHA256; its parent is the
+ * commit of the previous release of the branch. The same matrix and
+ * packages give the same commit ids in any repository.
+ *
+ * Safety: refs move only after a release's commit is complete (tag, then
+ * branch, each with the expected old value), under a lock on the
+ * repository, so an interrupted run leaves unreferenced objects only and
+ * the next one redoes that release. A release whose tag already holds a
+ * commit of the right package and version is not imported again; a
+ * changed parent (a release added before it) only rewrites the commit.
+ */
+
+enum trees_action {
+	TREES_PRESENT,		/* the tag already holds the right commit */
+	TREES_IMPORTED,		/* imported from its package now */
+	TREES_RELINKED,		/* same tree, commit rewritten: new parent */
+	TREES_MISSING,		/* user repository: no such tag */
+};
+
+enum trees_state {
+	TREES_UP_TO_DATE,
+	TREES_CREATED,
+	TREES_UPDATED,
+	TREES_BRANCH_MISSING,	/* user repository: no such branch */
+};
+
+struct trees_release_result {
+	const struct matrix_source *source;	/* borrowed from the matrix */
+	enum trees_action action;
+	git_oid commit;
+	/* Only when imported: */
+	size_t files;
+	double fetch_seconds, import_seconds;
+	bool downloaded;
+	char sha256[65];
+};
+
+struct trees_branch_result {
+	const struct matrix_branch *branch;	/* borrowed from the matrix */
+	enum trees_state state;
+	git_oid tip;
+	struct trees_release_result *releases;
+	size_t releases_nr, releases_alloc;
+};
+
+struct trees_result {
+	char *repo;		/* the repository's path */
+	bool user_repo;
+	struct trees_branch_result *branches;
+	size_t branches_nr, branches_alloc;
+};
+
+#define TREES_RESULT_INIT { 0 }
+
+void trees_result_init(struct trees_result *r);
+void trees_result_release(struct trees_result *r);
+
+enum trees_phase {
+	TREES_FETCHING,		/* finding or downloading the package */
+	TREES_READING,		/* reading the tarball, writing blobs */
+	TREES_WRITING,		/* writing trees, commit and refs */
+};
+
+struct trees_progress {
+	size_t nr, total;	/* this release among those to import */
+	const char *branch;
+	const char *release;
+	const char *package;
+	const char *version;
+	enum trees_phase phase;
+	size_t files;
+	unsigned long long bytes;	/* uncompressed, read so far */
+};
+
+struct trees_opts {
+	/* The user's repository (only read), else NULL: see trees_repo(). */
+	const char *repo;
+	/* Where linux.git and debs/ live; NULL: cache_dir(). */
+	const char *cache;
+	/* Local packages, looked for before the cache and apt; may be NULL. */
+	const char *deb_dir;
+	/*
+	 * Limits: only these branches, and the branches of these releases
+	 * up to that release. Both empty: every branch. Borrowed.
+	 */
+	const char *const *branches;
+	size_t branches_nr;
+	const char *const *releases;
+	size_t releases_nr;
+	/* Called from the calling thread during long work; may be NULL. */
+	void (*progress)(const struct trees_progress *p, void *data);
+	void *progress_data;
+};
+
+#define TREES_OPTS_INIT { 0 }
+
+/*
+ * The repository holding the matrix's trees: opts->repo, else the
+ * matrix's `repo`, else the default one. `*user` tells which. Caller
+ * frees.
+ */
+char *trees_repo(const struct matrix *m, const struct trees_opts *opts,
+		 bool *user);
+
+/*
+ * Create or update the default repository: for each selected branch, each
+ * of its releases is imported if its tag does not hold it yet, then the
+ * branch is moved to the last one. With a user repository, only check
+ * (trees_check()). Returns 0, or -1 with an error naming the package,
+ * the path in it or the ref; what was complete before stays.
+ */
+int trees_provision(struct trees_result *res, const struct matrix *m,
+		    const struct trees_opts *opts);
+
+/*
+ * Report which of the selected branches and release tags a repository
+ * has, writing nothing: refs/heads/<branch> (else
+ * refs/remotes/origin/<branch>) and refs/tags/v<release>.
+ */
+int trees_check(struct trees_result *res, const struct matrix *m,
+		const struct trees_opts *opts);
+
+/*
+ * Import the tarball usr/src/<package>.tar.* of the .deb at `deb_path`
+ * into `repo`'s object database as a tree: its top directory stripped,
+ * regular files as blobs (100644, or 100755 when executable), symlinks as
+ * 120000, hardlinks resolved, empty directories dropped. A path that is
+ * absolute, has "..", "." or ".git", or lies outside the top directory,
+ * and a symlink pointing outside the tree are errors naming the package
+ * and the path. Nothing is extracted to disk: one thread decompresses
+ * while this one hashes and writes. `*files` gets the number of files,
+ * `sha256` the .deb's hash, `*mtime` the tarball's mtime.
+ */
+struct trees_import_info {
+	git_oid tree;
+	size_t files;
+	char sha256[65];
+	long long mtime;
+};
+
+int trees_import(struct trees_import_info *info, git_repository *repo,
+		 const char *deb_path, const char *package,
+		 struct trees_progress *progress,
+		 const struct trees_opts *opts);
+
+#endif

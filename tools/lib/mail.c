@@ -161,7 +161,7 @@ static void unflow(struct strbuf *sb, bool delsp)
  * labelled ASCII or UTF-8 but not valid UTF-8, is taken as ISO-8859-1.
  */
 static int to_utf8(struct strbuf *sb, const char *charset,
-		   const struct mail_ctx *ctx)
+		   const struct mail_ctx *ctx, unsigned line)
 {
 	const char *from = "ISO-8859-1";
 	GError *err = NULL;
@@ -173,8 +173,8 @@ static int to_utf8(struct strbuf *sb, const char *charset,
 		GIConv cd = g_iconv_open("UTF-8", cs);
 
 		if (cd == (GIConv)-1)
-			return error_set("'%s': mail %u: unknown charset '%s'",
-					 ctx->path, ctx->nr, charset);
+			return error_set("'%s': mail %u: line %u: unknown charset '%s'",
+					 ctx->path, ctx->nr, line, charset);
 		g_iconv_close(cd);
 		if (strcasecmp(cs, "UTF-8") && strcasecmp(cs, "US-ASCII") &&
 		    strcasecmp(cs, "ASCII"))
@@ -186,8 +186,8 @@ static int to_utf8(struct strbuf *sb, const char *charset,
 	}
 	res = g_convert(sb->buf, sb->len, "UTF-8", from, NULL, &written, &err);
 	if (!res) {
-		error_set("'%s': mail %u: cannot convert from charset '%s': %s",
-			  ctx->path, ctx->nr, charset ? charset : from,
+		error_set("'%s': mail %u: line %u: cannot convert from charset '%s': %s",
+			  ctx->path, ctx->nr, line, charset ? charset : from,
 			  err ? err->message : "unknown error");
 		if (err)
 			g_error_free(err);
@@ -795,6 +795,42 @@ static const char *find_diff(const char *p, const char *end)
 	return NULL;
 }
 
+/* "Fri Jun 26 2026 - 19:17:35 EST" -> epoch, through GMime's parser. */
+static time_t web_date(const char *d)
+{
+	char wday[8], mon[8], zone[16];
+	int day, year, hh, mm, ss;
+	char *rfc;
+	GDateTime *dt;
+	time_t t = 0;
+
+	if (sscanf(d, "%7s %7s %d %d - %d:%d:%d %15s", wday, mon, &day, &year,
+		   &hh, &mm, &ss, zone) != 8)
+		return 0;
+	rfc = xstrfmt("%s, %d %s %d %02d:%02d:%02d %s", wday, day, mon, year,
+		      hh, mm, ss, zone);
+	dt = g_mime_utils_header_decode_date(rfc);
+	if (dt) {
+		t = (time_t)g_date_time_to_unix(dt);
+		g_date_time_unref(dt);
+	}
+	free(rfc);
+	return t;
+}
+
+/* A Date: value, RFC 822 or the web archive's form -> epoch (0: none). */
+static time_t parse_date(const char *d)
+{
+	GDateTime *dt = g_mime_utils_header_decode_date(d);
+	time_t t;
+
+	if (!dt)
+		return web_date(d);
+	t = (time_t)g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return t;
+}
+
 /*
  * In-body headers at the top of the body, as git am takes them. Returns
  * the start of what follows; may replace subject, author and date.
@@ -822,6 +858,14 @@ static const char *inbody_headers(struct mail *m, const char *p,
 
 			free(m->subject);
 			m->subject = xstrndup_trim(v, e);
+			if (strstr(m->subject, "=?")) {
+				char *d = g_mime_utils_header_decode_text(
+					NULL, m->subject);
+
+				free(m->subject);
+				m->subject = xstrdup(d);
+				g_free(d);
+			}
 			mail_subject_parse(&s, m->subject);
 			if (s.is_patch) {
 				mail_subject_release(&m->subj);
@@ -835,6 +879,7 @@ static const char *inbody_headers(struct mail *m, const char *p,
 		} else if (line_has_key(q, e, "Date:", &v)) {
 			free(m->date);
 			m->date = xstrndup_trim(v, e);
+			m->date_epoch = parse_date(m->date);
 		} else {
 			break;
 		}
@@ -957,7 +1002,7 @@ static int parse_body(struct mail *m, const struct mail_ctx *ctx,
 		strbuf_add(&sb, mp, me - mp);
 		if (sb.len)
 			strbuf_addch(&sb, '\n');
-		if (to_utf8(&sb, body->charset, ctx) < 0)
+		if (to_utf8(&sb, body->charset, ctx, body->line) < 0)
 			goto out;
 		m->message = strbuf_detach(&sb, NULL);
 	}
@@ -968,7 +1013,7 @@ static int parse_body(struct mail *m, const struct mail_ctx *ctx,
 		if (ne > np) {
 			strbuf_add(&sb, np, ne - np);
 			strbuf_addch(&sb, '\n');
-			if (to_utf8(&sb, body->charset, ctx) < 0)
+			if (to_utf8(&sb, body->charset, ctx, body->line) < 0)
 				goto out;
 			m->notes = strbuf_detach(&sb, NULL);
 		}
@@ -1390,36 +1435,13 @@ out:
 		g_object_unref(msgs[i]);
 	free(msgs);
 	free(starts);
-	g_object_unref(opts);
+	g_mime_parser_options_free(opts);
 	g_object_unref(parser);
 	g_object_unref(stream);
 	return ret;
 }
 
 /* ---- web archive ------------------------------------------------------ */
-
-/* "Fri Jun 26 2026 - 19:17:35 EST" -> epoch, through GMime's parser. */
-static time_t web_date(const char *d)
-{
-	char wday[8], mon[8], zone[16];
-	int day, year, hh, mm, ss;
-	char *rfc;
-	GDateTime *dt;
-	time_t t = 0;
-
-	if (sscanf(d, "%7s %7s %d %d - %d:%d:%d %15s", wday, mon, &day, &year,
-		   &hh, &mm, &ss, zone) != 8)
-		return 0;
-	rfc = xstrfmt("%s, %d %s %d %02d:%02d:%02d %s", wday, day, mon, year,
-		      hh, mm, ss, zone);
-	dt = g_mime_utils_header_decode_date(rfc);
-	if (dt) {
-		t = (time_t)g_date_time_to_unix(dt);
-		g_date_time_unref(dt);
-	}
-	free(rfc);
-	return t;
-}
 
 /*
  * The web-archive rendering: "[PATCH ...] subject", then "From: Name"
@@ -1460,7 +1482,7 @@ static int read_web(struct mail_list *out, const char *path,
 			from = true;
 		} else if (!date && line_has_key(p, e, "Date:", &v)) {
 			m->date = xstrndup_trim(v, e);
-			m->date_epoch = web_date(m->date);
+			m->date_epoch = parse_date(m->date);
 			date = true;
 		} else {
 			break;

@@ -192,8 +192,9 @@ static void test_plain_format_patch(void **state)
 	assert_null(m->message_id);
 	assert_null(m->in_reply_to);
 	assert_true(starts_with(m->message, "a() returned 1, which"));
-	assert_true(ends_with(m->message,
-			      "Reviewed-by: Carol Reviewer <carol@example.org> # for the mm part\n"));
+	assert_true(ends_with(
+		m->message,
+		"Reviewed-by: Carol Reviewer <carol@example.org> # for the mm part\n"));
 	assert_int_equal(m->message_line, line_of(m->path, 1, "a() returned"));
 	assert_non_null(m->notes);
 	assert_true(starts_with(m->notes, " mm/mmu.c | 2 +-\n"));
@@ -210,8 +211,9 @@ static void test_plain_format_patch(void **state)
 	assert_string_equal(t->fixes_subject, "mm: add a() and b()");
 	t = trailer(m, "Link", 0);
 	assert_int_equal(t->kind, TRAILER_LINK);
-	assert_string_equal(t->value,
-			    "https://lore.kernel.org/r/20260528-a@example.org/#t");
+	assert_string_equal(
+		t->value,
+		"https://lore.kernel.org/r/20260528-a@example.org/#t");
 	assert_null(t->comment);
 	t = trailer(m, "Reviewed-by", 0);
 	assert_int_equal(t->kind, TRAILER_REVIEWED_BY);
@@ -312,20 +314,21 @@ static void test_qp_and_base64(void **state)
 	b64 = ml.mails[1];
 	assert_null(strstr(qp->message, "=3D"));
 	assert_null(strstr(qp->message, "=\n"));
-	assert_true(starts_with(qp->message,
-				"Set limit = n * 1000 so that zapping a large memslot terminates instead of looping forever"));
+	assert_true(starts_with(
+		qp->message,
+		"Set limit = n * 1000 so that zapping a large memslot terminates instead of looping forever"));
 	assert_string_equal(qp->message, b64->message);
 	assert_string_equal(qp->notes, b64->notes);
 	assert_true(qp->has_patch && b64->has_patch);
-	assert_string_equal(first_added(qp),
-			    "\tint limit = n * 1000; /* scale the limit with n, so that large memslots terminate */");
+	assert_string_equal(
+		first_added(qp),
+		"\tint limit = n * 1000; /* scale the limit with n, so that large memslots terminate */");
 	assert_string_equal(first_added(qp), first_added(b64));
 	assert_string_equal(qp->patch.patch_id, b64->patch.patch_id);
 	assert_int_equal(qp->subj.index, 1);
 	assert_int_equal(b64->subj.index, 2);
 	/* Decoded lines: the soft break joined two lines of the file. */
-	assert_int_equal(qp->diff_line,
-			 line_of(qp->path, 1, "diff --git") - 1);
+	assert_int_equal(qp->diff_line, line_of(qp->path, 1, "diff --git") - 1);
 	assert_int_equal(b64->message_line, first_blank(b64->path) + 1);
 	mail_list_release(&ml);
 }
@@ -341,8 +344,9 @@ static void test_latin1_and_rfc2047(void **state)
 	assert_string_equal(m->from_name, "J\xc3\xb6rg M\xc3\xbcller");
 	assert_string_equal(m->from_email, "joerg@example.org");
 	assert_string_equal(m->subj.title, "mm: caf\xc3\xa9 limit");
-	assert_true(starts_with(m->message,
-				"The caf\xc3\xa9 limit was too low, J\xc3\xb6rg says.\n"));
+	assert_true(starts_with(
+		m->message,
+		"The caf\xc3\xa9 limit was too low, J\xc3\xb6rg says.\n"));
 	assert_string_equal(trailer(m, "Signed-off-by", 0)->value,
 			    "J\xc3\xb6rg M\xc3\xbcller <joerg@example.org>");
 	check_diff_line(m);
@@ -385,10 +389,12 @@ static void test_format_flowed(void **state)
 	(void)state;
 	read_ok(&ml, "flowed.eml");
 	m = ml.mails[0];
-	assert_true(starts_with(m->message,
-				"Set limit = n * 1000 so that zapping a large memslot terminates instead of looping forever.\n"));
-	assert_string_equal(trailer(m, "Link", 0)->value,
-			    "https://lore.kernel.org/r/20260528-zap-limit-for-large-memslots@example.org");
+	assert_true(starts_with(
+		m->message,
+		"Set limit = n * 1000 so that zapping a large memslot terminates instead of looping forever.\n"));
+	assert_string_equal(
+		trailer(m, "Link", 0)->value,
+		"https://lore.kernel.org/r/20260528-zap-limit-for-large-memslots@example.org");
 	assert_true(m->has_patch);
 	h = &m->patch.files[0].hunks[0];
 	assert_int_equal(h->lines[0].kind, PATCH_LINE_CONTEXT);
@@ -406,8 +412,9 @@ static void test_multipart(void **state)
 	read_ok(&ml, "multipart.eml");
 	read_ok(&ml, "multipart-octet.eml");
 	m = ml.mails[0];
-	assert_true(starts_with(m->message,
-				"Set limit = n * 1000 so that zapping a large memslot terminates.\n"));
+	assert_true(starts_with(
+		m->message,
+		"Set limit = n * 1000 so that zapping a large memslot terminates.\n"));
 	assert_null(strstr(m->message, "This is a multi-part message"));
 	assert_null(strstr(m->message, "b0undary"));
 	check_diff_line(m);
@@ -419,10 +426,20 @@ static void test_multipart(void **state)
 
 	m = ml.mails[1];
 	assert_true(m->has_patch);
-	assert_string_equal(m->message,
-			    "Set limit = n * 1000.\n\nSigned-off-by: Ada Lovelace <ada@example.org>\n");
+	assert_string_equal(
+		m->message,
+		"Set limit = n * 1000.\n\nSigned-off-by: Ada Lovelace <ada@example.org>\n");
 	assert_string_equal(m->patch.files[0].new_path, "mm/zap.c");
 	assert_string_equal(m->patch.patch_id, ml.mails[0]->patch.patch_id);
+
+	/* multipart/alternative inside multipart/mixed, a text/plain patch */
+	read_ok(&ml, "nested.eml");
+	m = ml.mails[2];
+	assert_string_equal(m->message,
+			    "The message.\n\nSigned-off-by: Ada <ada@example.org>\n");
+	assert_int_equal(m->message_line, line_of(m->path, 1, "The message."));
+	check_trailer_lines(m);
+	check_diff_line(m);
 	mail_list_release(&ml);
 }
 
@@ -495,8 +512,12 @@ static void test_reply_and_no_diff(void **state)
 /* "Thu May 28 2026 - 05:00:59 EST" */
 static time_t est(int y, int mon, int d, int h, int mi, int s)
 {
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = d,
-			 .tm_hour = h, .tm_min = mi, .tm_sec = s };
+	struct tm tm = { .tm_year = y - 1900,
+			 .tm_mon = mon - 1,
+			 .tm_mday = d,
+			 .tm_hour = h,
+			 .tm_min = mi,
+			 .tm_sec = s };
 
 	return timegm(&tm) + 5 * 3600;
 }
@@ -523,8 +544,9 @@ static void test_seed_fold(void **state)
 	assert_int_equal(m->subj.index, 3);
 	assert_int_equal(m->subj.total, 15);
 	assert_string_equal(m->subj.prefix, "PATCH v3 03/15");
-	assert_string_equal(m->subj.title,
-			    "KVM: x86/mmu: Fold set_external_spte_present() into its sole caller");
+	assert_string_equal(
+		m->subj.title,
+		"KVM: x86/mmu: Fold set_external_spte_present() into its sole caller");
 	assert_null(m->message_id);
 	assert_false(m->stable.present);
 	assert_true(stable_tag_wants(&m->stable, 6001));
@@ -532,7 +554,8 @@ static void test_seed_fold(void **state)
 				"Fold set_external_spte_present() into"));
 	assert_null(strstr(m->message, "From:"));
 	assert_int_equal(m->message_line,
-			 line_of(m->path, 1, "Fold set_external_spte_present()"));
+			 line_of(m->path, 1,
+				 "Fold set_external_spte_present()"));
 	assert_true(starts_with(m->notes, "MMU_refactors v3:\n"));
 	assert_int_equal(m->trailers_nr, 2);
 	assert_string_equal(m->trailers[1].value,
@@ -593,7 +616,8 @@ static void test_subject_table(void **state)
 	} t[] = {
 		{ "[PATCH v3 03/15] KVM: x86/mmu: Fold", 1, 0, 0, 0, 3, 3, 15,
 		  "PATCH v3 03/15", "KVM: x86/mmu: Fold" },
-		{ "[PATCH 6/9] mm: x", 1, 0, 0, 0, 1, 6, 9, "PATCH 6/9", "mm: x" },
+		{ "[PATCH 6/9] mm: x", 1, 0, 0, 0, 1, 6, 9, "PATCH 6/9",
+		  "mm: x" },
 		{ "[RFC PATCH v2 1/3] a: b", 1, 1, 0, 0, 2, 1, 3,
 		  "RFC PATCH v2 1/3", "a: b" },
 		{ "[PATCH RESEND v2 0/2] cover", 1, 0, 1, 0, 2, 0, 2,
@@ -664,8 +688,9 @@ static void test_trailers(void **state)
 	assert_string_equal(t->value, "Dave Tester <dave@example.org>");
 	t = trailer(m, "Closes", 0);
 	assert_int_equal(t->kind, TRAILER_CLOSES);
-	assert_string_equal(t->value,
-			    "https://bugzilla.example.org/show_bug.cgi?id=1234#c5");
+	assert_string_equal(
+		t->value,
+		"https://bugzilla.example.org/show_bug.cgi?id=1234#c5");
 	t = trailer(m, "Fixes", 0);
 	assert_string_equal(t->fixes_sha, "abcdef1");
 	assert_string_equal(t->fixes_subject, "mm: (re)add the \"zap\" limit");
@@ -695,7 +720,7 @@ static void test_stable_qualifiers(void **state)
 		const char *q;
 		int ret;
 		unsigned min, max;
-		bool w61, w612, w73;	/* wants 6.1, 6.12, 7.3 */
+		bool w61, w612, w73; /* wants 6.1, 6.12, 7.3 */
 	} t[] = {
 		{ "6.12.x", 0, 6012, 0, 0, 1, 1 },
 		{ "6.12.y", 0, 6012, 0, 0, 1, 1 },
@@ -859,8 +884,10 @@ static void test_errors_generated(void **state)
 	free(path);
 
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, "From: A <a@example.org>\nSubject: [PATCH] x\n"
-			 "Content-Transfer-Encoding: base64\n\n%s\n", b64);
+	strbuf_addf(&sb,
+		    "From: A <a@example.org>\nSubject: [PATCH] x\n"
+		    "Content-Transfer-Encoding: base64\n\n%s\n",
+		    b64);
 	path = write_temp(sb.buf, sb.len);
 	expect_error(path, "NUL byte in the decoded body");
 	unlink(path);

@@ -102,11 +102,13 @@ static int check_text(const struct mail_ctx *ctx, const char *buf,
 		const char *nul = memchr(p, '\0', e - p);
 
 		if (nul)
-			return error_set("'%s': mail %u: line %u: NUL byte in %s",
-					 ctx->path, ctx->nr, line, what);
+			return error_set(
+				"'%s': mail %u: line %u: NUL byte in %s",
+				ctx->path, ctx->nr, line, what);
 		if (e - p > MAIL_MAX_LINE)
-			return error_set("'%s': mail %u: line %u: line longer than 1 MiB in %s",
-					 ctx->path, ctx->nr, line, what);
+			return error_set(
+				"'%s': mail %u: line %u: line longer than 1 MiB in %s",
+				ctx->path, ctx->nr, line, what);
 		p = next_line(p, end);
 		line++;
 	}
@@ -143,7 +145,8 @@ static void unflow(struct strbuf *sb, bool delsp)
 
 		if (p < e && *p == ' ')
 			p++;
-		if (e > p && e[-1] == ' ' && !(e - p == 3 && !memcmp(p, "-- ", 3))) {
+		if (e > p && e[-1] == ' ' &&
+		    !(e - p == 3 && !memcmp(p, "-- ", 3))) {
 			strbuf_add(&out, p, e - p - (delsp ? 1 : 0));
 		} else {
 			strbuf_add(&out, p, e - p);
@@ -173,8 +176,9 @@ static int to_utf8(struct strbuf *sb, const char *charset,
 		GIConv cd = g_iconv_open("UTF-8", cs);
 
 		if (cd == (GIConv)-1)
-			return error_set("'%s': mail %u: line %u: unknown charset '%s'",
-					 ctx->path, ctx->nr, line, charset);
+			return error_set(
+				"'%s': mail %u: line %u: unknown charset '%s'",
+				ctx->path, ctx->nr, line, charset);
 		g_iconv_close(cd);
 		if (strcasecmp(cs, "UTF-8") && strcasecmp(cs, "US-ASCII") &&
 		    strcasecmp(cs, "ASCII"))
@@ -186,9 +190,10 @@ static int to_utf8(struct strbuf *sb, const char *charset,
 	}
 	res = g_convert(sb->buf, sb->len, "UTF-8", from, NULL, &written, &err);
 	if (!res) {
-		error_set("'%s': mail %u: line %u: cannot convert from charset '%s': %s",
-			  ctx->path, ctx->nr, line, charset ? charset : from,
-			  err ? err->message : "unknown error");
+		error_set(
+			"'%s': mail %u: line %u: cannot convert from charset '%s': %s",
+			ctx->path, ctx->nr, line, charset ? charset : from,
+			err ? err->message : "unknown error");
 		if (err)
 			g_error_free(err);
 		return -1;
@@ -321,8 +326,7 @@ static void subject_token(struct mail_subject *s, const char *t, size_t n)
 	}
 }
 
-static void subject_group(struct mail_subject *s, const char *p,
-			  const char *e)
+static void subject_group(struct mail_subject *s, const char *p, const char *e)
 {
 	while (p < e) {
 		const char *t;
@@ -443,8 +447,9 @@ static bool parse_qualifier(struct stable_tag *tag, const char *q)
 int stable_tag_parse_qualifier(struct stable_tag *tag, const char *q)
 {
 	if (!parse_qualifier(tag, q ? q : ""))
-		return error_set("stable qualifier '%s' is not a version or a range of versions",
-				 q ? q : "");
+		return error_set(
+			"stable qualifier '%s' is not a version or a range of versions",
+			q ? q : "");
 	return 0;
 }
 
@@ -641,13 +646,14 @@ static void parse_trailers(struct mail *m)
 		while (j > 0 && is_blank(lines[j - 1], eol(lines[j - 1], end)))
 			j--;
 		i = j;
-		while (i > 0 && !is_blank(lines[i - 1], eol(lines[i - 1], end)) &&
+		while (i > 0 &&
+		       !is_blank(lines[i - 1], eol(lines[i - 1], end)) &&
 		       trailer_block_line(lines[i - 1], eol(lines[i - 1], end)))
 			i--;
 		if (i == j)
 			break;
 		if (i > 0 && !is_blank(lines[i - 1], eol(lines[i - 1], end))) {
-			if (first == nr)	/* the last paragraph: partial */
+			if (first == nr) /* the last paragraph: partial */
 				first = i;
 			break;
 		}
@@ -693,8 +699,9 @@ static void widen_stable(struct stable_tag *acc, struct stable_tag *tag)
 		return;
 	}
 	min = tag->min < acc->min ? tag->min : acc->min;
-	max = !acc->max || !tag->max ? 0 :
-	      tag->max > acc->max ? tag->max : acc->max;
+	max = tag->max > acc->max ? tag->max : acc->max;
+	if (!acc->max || !tag->max)
+		max = 0;
 	if (tag->min < acc->min) {
 		stable_tag_release(acc);
 		*acc = *tag;
@@ -757,7 +764,8 @@ static void parse_upstream(struct mail *m)
 {
 	const char *buf = m->message, *end = buf + strlen(buf), *p, *v;
 
-	for (p = buf; p < end && is_blank(p, eol(p, end)); p = next_line(p, end))
+	for (p = buf; p < end && is_blank(p, eol(p, end));
+	     p = next_line(p, end))
 		;
 	if (p < end && line_has_key(p, eol(p, end), "commit ", &v) &&
 	    is_hex40(v) && !strncasecmp(v + 40, " upstream", 9)) {
@@ -942,7 +950,9 @@ struct text_part {
 	bool found;
 };
 
+/* clang-format off */
 #define TEXT_PART_INIT { .text = STRBUF_INIT }
+/* clang-format on */
 
 static void text_part_release(struct text_part *tp)
 {
@@ -971,16 +981,17 @@ static int parse_body(struct mail *m, const struct mail_ctx *ctx,
 
 	if (check_text(ctx, buf, end, body->line, "the decoded body") < 0)
 		return -1;
-	if (att->found && check_text(ctx, att->text.buf,
-				     att->text.buf + att->text.len, att->line,
-				     "the attachment") < 0)
+	if (att->found &&
+	    check_text(ctx, att->text.buf, att->text.buf + att->text.len,
+		       att->line, "the attachment") < 0)
 		return -1;
 
 	p = skip_review_preamble(buf, end);
 	p = inbody_headers(m, p, end);
 	if (want_diff)
 		diff = find_diff(p, end);
-	for (const char *q = p; q < (diff ? diff : end); q = next_line(q, end)) {
+	for (const char *q = p; q < (diff ? diff : end);
+	     q = next_line(q, end)) {
 		if (is_separator(q, eol(q, end))) {
 			sep = q;
 			break;
@@ -1053,8 +1064,7 @@ out:
  * Find the empty line that ends the header block at `start`; *body is
  * the offset after it (`end` when there is none: returns false).
  */
-static bool find_body(const char *buf, size_t start, size_t end,
-		      size_t *body)
+static bool find_body(const char *buf, size_t start, size_t end, size_t *body)
 {
 	const char *p = buf + start, *e = buf + end;
 
@@ -1115,10 +1125,11 @@ static long part_offset(const char *buf, size_t start, size_t end,
 		if (!closing && !is_delimiter(p, le, b, false))
 			continue;
 		if (child_start && i > 0 && i <= n) {
-			long r = part_offset(buf, child_start - buf, p - buf,
-					     g_mime_multipart_get_part(
-						     GMIME_MULTIPART(obj), i - 1),
-					     target);
+			long r = part_offset(
+				buf, child_start - buf, p - buf,
+				g_mime_multipart_get_part(GMIME_MULTIPART(obj),
+							  i - 1),
+				target);
 			if (r >= 0)
 				return r;
 		}
@@ -1150,7 +1161,8 @@ static const char *missing_boundary(const char *buf, size_t len,
 	n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
 	for (int i = 0; i < n; i++) {
 		const char *r = missing_boundary(
-			buf, len, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
+			buf, len,
+			g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
 		if (r)
 			return r;
 	}
@@ -1209,18 +1221,19 @@ static void walk_parts(struct part_walk *w, GMimeObject *obj)
 		int n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
 
 		for (int i = 0; i < n; i++)
-			walk_parts(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
+			walk_parts(w, g_mime_multipart_get_part(
+					      GMIME_MULTIPART(obj), i));
 		return;
 	}
 	if (!GMIME_IS_PART(obj))
-		return;		/* NEEDSWORK: message/rfc822 parts */
+		return; /* NEEDSWORK: message/rfc822 parts */
 	part = GMIME_PART(obj);
 	ct = g_mime_object_get_content_type(obj);
 	attachment = g_mime_part_is_attachment(part);
 	if (!w->body_part && !attachment &&
 	    (!ct || g_mime_content_type_is_type(ct, "text", "plain"))) {
-		const char *cs =
-			g_mime_object_get_content_type_parameter(obj, "charset");
+		const char *cs = g_mime_object_get_content_type_parameter(
+			obj, "charset");
 
 		w->body_part = obj;
 		decode_part(&w->body->text, part);
@@ -1253,7 +1266,8 @@ static void take_headers(struct mail *m, GMimeMessage *msg)
 	const char *v;
 
 	if (from && internet_address_list_length(from) > 0) {
-		InternetAddress *ia = internet_address_list_get_address(from, 0);
+		InternetAddress *ia =
+			internet_address_list_get_address(from, 0);
 		const char *name = internet_address_get_name(ia);
 
 		if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
@@ -1261,8 +1275,11 @@ static void take_headers(struct mail *m, GMimeMessage *msg)
 				INTERNET_ADDRESS_MAILBOX(ia));
 			m->from_email = xstrdup(addr ? addr : "");
 		}
-		m->from_name = xstrdup(name && *name ? name :
-				       m->from_email ? m->from_email : "");
+		if (name && *name)
+			m->from_name = xstrdup(name);
+		else
+			m->from_name =
+				xstrdup(m->from_email ? m->from_email : "");
 	}
 	if ((v = g_mime_object_get_header(obj, "Date")))
 		m->date = clean_header(v);
@@ -1326,13 +1343,15 @@ static int parse_rfc822_mail(struct mail *m, const struct mail_ctx *ctx,
 	if (check_text(ctx, buf, buf + len, m->line, "the mail") < 0)
 		goto out;
 	if (!find_body(buf, 0, len, &hend)) {
-		error_set("'%s': mail %u: line %u: truncated in the headers (no empty line ends them)",
-			  ctx->path, ctx->nr, last_line);
+		error_set(
+			"'%s': mail %u: line %u: truncated in the headers (no empty line ends them)",
+			ctx->path, ctx->nr, last_line);
 		goto out;
 	}
 	if (root && (missing = missing_boundary(buf, len, root))) {
-		error_set("'%s': mail %u: line %u: truncated: a multipart ends without its closing boundary '--%s--'",
-			  ctx->path, ctx->nr, last_line, missing);
+		error_set(
+			"'%s': mail %u: line %u: truncated: a multipart ends without its closing boundary '--%s--'",
+			ctx->path, ctx->nr, last_line, missing);
 		goto out;
 	}
 
@@ -1347,14 +1366,16 @@ static int parse_rfc822_mail(struct mail *m, const struct mail_ctx *ctx,
 	if (body.found) {
 		long off = part_offset(buf, 0, len, root, w.body_part);
 
-		body.line = m->line + (off >= 0 ? count_lines(buf, buf + off) : 0);
+		body.line =
+			m->line + (off >= 0 ? count_lines(buf, buf + off) : 0);
 	} else {
 		body.line = m->line + count_lines(buf, buf + hend);
 	}
 	if (att.found) {
 		long off = part_offset(buf, 0, len, root, w.att_part);
 
-		att.line = m->line + (off >= 0 ? count_lines(buf, buf + off) : 0);
+		att.line =
+			m->line + (off >= 0 ? count_lines(buf, buf + off) : 0);
 	}
 	ret = parse_body(m, ctx, &body, &att);
 out:
@@ -1379,8 +1400,8 @@ static struct mail *mail_new(const char *path, unsigned nr)
 	return m;
 }
 
-static int read_rfc822(struct mail_list *out, const char *path,
-		       const char *buf, size_t len, bool mbox)
+static int read_rfc822(struct mail_list *out, const char *path, const char *buf,
+		       size_t len, bool mbox)
 {
 	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(buf, len);
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
@@ -1395,13 +1416,17 @@ static int read_rfc822(struct mail_list *out, const char *path,
 	g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX :
 						GMIME_FORMAT_MESSAGE);
 	while (!g_mime_parser_eos(parser)) {
-		GMimeMessage *msg = g_mime_parser_construct_message(parser, opts);
+		GMimeMessage *msg =
+			g_mime_parser_construct_message(parser, opts);
 
 		if (!msg)
 			break;
 		ALLOC_GROW(msgs, nr + 1, alloc);
 		ALLOC_GROW(starts, nr + 1, salloc);
-		starts[nr] = mbox ? (size_t)g_mime_parser_get_mbox_marker_offset(parser) : 0;
+		starts[nr] = 0;
+		if (mbox)
+			starts[nr] =
+				g_mime_parser_get_mbox_marker_offset(parser);
 		msgs[nr++] = msg;
 		if (!mbox)
 			break;
@@ -1417,12 +1442,14 @@ static int read_rfc822(struct mail_list *out, const char *path,
 		struct mail *m = mail_new(path, ctx.nr);
 
 		mail_list_append(out, m);
-		if (parse_rfc822_mail(m, &ctx, buf, starts[i], end, msgs[i]) < 0)
+		if (parse_rfc822_mail(m, &ctx, buf, starts[i], end, msgs[i]) <
+		    0)
 			goto out;
 		if (warn.set && (gint64)starts[i] <= warn.offset &&
 		    warn.offset <= (gint64)end) {
 			error_set("'%s': mail %u: line %u: %s", path, ctx.nr,
-				  count_lines(buf, buf + (size_t)warn.offset) + 1,
+				  count_lines(buf, buf + (size_t)warn.offset) +
+					  1,
 				  warn.code == GMIME_WARN_TRUNCATED_MESSAGE ?
 					  "the mail is truncated" :
 					  "the MIME structure is broken");
@@ -1447,8 +1474,8 @@ out:
  * The web-archive rendering: "[PATCH ...] subject", then "From: Name"
  * and "Date: ..." (blank lines between allowed), then the body.
  */
-static int read_web(struct mail_list *out, const char *path,
-		    const char *buf, size_t len)
+static int read_web(struct mail_list *out, const char *path, const char *buf,
+		    size_t len)
 {
 	const char *end = buf + len, *p = buf, *v;
 	struct mail_ctx ctx = { path, 1 };
@@ -1509,7 +1536,7 @@ static bool is_header_line(const char *p, const char *e)
 {
 	const char *k = p;
 
-	while (k < e && *k > ' ' && *k < 127 && *k != ':')
+	while (k<e && * k> ' ' && *k < 127 && *k != ':')
 		k++;
 	return k > p && k < e && *k == ':';
 }
@@ -1519,11 +1546,17 @@ static enum mail_format detect(const char *buf, size_t len)
 {
 	const char *end = buf + len, *p = buf;
 
-	if (len >= 5 && !memcmp(buf, "From ", 5))
-		return FORMAT_MBOX;
+	if (len >= 5 && !memcmp(buf, "From ", 5)) {
+		/* "From <sender or sha> <date>", then a header. */
+		p = next_line(buf, end);
+		if (p < end && is_header_line(p, eol(p, end)))
+			return FORMAT_MBOX;
+		return FORMAT_NONE;
+	}
 	if (p < end && is_header_line(p, eol(p, end))) {
 		/* A header block that names a sender or a subject. */
-		for (; p < end && !is_blank(p, eol(p, end)); p = next_line(p, end)) {
+		for (; p < end && !is_blank(p, eol(p, end));
+		     p = next_line(p, end)) {
 			const char *v;
 
 			if (line_has_key(p, eol(p, end), "From:", &v) ||
@@ -1632,8 +1665,9 @@ int mail_read_file(struct mail_list *ml, const char *path)
 	if (fmt == FORMAT_NONE) {
 		char *first = first_line_excerpt(sb.buf, sb.len);
 
-		error_set("'%s' is not a mail: line 1 ('%s') is neither a header, an mbox \"From \" line nor a web-archive \"[PATCH ...]\" subject followed by \"From:\"",
-			  path, first);
+		error_set(
+			"'%s' is not a mail: line 1 ('%s') is neither a header, an mbox \"From \" line nor a web-archive \"[PATCH ...]\" subject followed by \"From:\"",
+			path, first);
 		free(first);
 		goto out;
 	}

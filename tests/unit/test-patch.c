@@ -24,8 +24,8 @@
 static void read_fixture(struct strbuf *sb, const char *name)
 {
 	const char *top = getenv("BACKPORT_TOP");
-	char *path = xstrfmt("%s/tests/fixtures/patch/%s", top ? top : ".",
-			     name);
+	char *path =
+		xstrfmt("%s/tests/fixtures/patch/%s", top ? top : ".", name);
 
 	if (strbuf_read_file(sb, path) < 0)
 		fail_msg("%s", error_last());
@@ -105,11 +105,12 @@ static void assert_damage(const struct patch *p, const struct want_damage *w,
 	for (size_t i = 0; i < p->damage_nr && i < nr; i++) {
 		if (p->damage[i].line != w[i].line ||
 		    p->damage[i].kind != w[i].kind)
-			fail_msg("damage %zu: got line %u %s (%s), want line %u %s",
-				 i, p->damage[i].line,
-				 patch_damage_name(p->damage[i].kind),
-				 p->damage[i].detail, w[i].line,
-				 patch_damage_name(w[i].kind));
+			fail_msg(
+				"damage %zu: got line %u %s (%s), want line %u %s",
+				i, p->damage[i].line,
+				patch_damage_name(p->damage[i].kind),
+				p->damage[i].detail, w[i].line,
+				patch_damage_name(w[i].kind));
 	}
 	assert_int_equal(p->damage_nr, nr);
 }
@@ -125,20 +126,19 @@ static bool has_detail(const struct patch *p, unsigned line, unsigned kind,
 	return false;
 }
 
-static const char modify_diff[] =
-	"diff --git a/src/x.c b/src/x.c\n"
-	"index 1234567..89abcde 100644\n"
-	"--- a/src/x.c\n"
-	"+++ b/src/x.c\n"
-	"@@ -1,4 +1,5 @@ int main(void)\n"
-	" {\n"
-	"-\treturn 0;\n"
-	"+\tint x = 1;\n"
-	"+\treturn x;\n"
-	" }\n"
-	" \n"
-	"@@ -10 +11,0 @@\n"
-	"-gone\n";
+static const char modify_diff[] = "diff --git a/src/x.c b/src/x.c\n"
+				  "index 1234567..89abcde 100644\n"
+				  "--- a/src/x.c\n"
+				  "+++ b/src/x.c\n"
+				  "@@ -1,4 +1,5 @@ int main(void)\n"
+				  " {\n"
+				  "-\treturn 0;\n"
+				  "+\tint x = 1;\n"
+				  "+\treturn x;\n"
+				  " }\n"
+				  " \n"
+				  "@@ -10 +11,0 @@\n"
+				  "-gone\n";
 
 static void test_modify(void **state)
 {
@@ -191,45 +191,44 @@ static void test_modify(void **state)
 	assert_id_matches_git(modify_diff);
 }
 
-static const char headers_diff[] =
-	"diff --git a/new.txt b/new.txt\n"
-	"new file mode 100755\n"
-	"index 0000000..257cc56\n"
-	"--- /dev/null\n"
-	"+++ b/new.txt\n"
-	"@@ -0,0 +1 @@\n"
-	"+foo\n"
-	"diff --git a/old.txt b/old.txt\n"
-	"deleted file mode 100644\n"
-	"index 257cc56..0000000\n"
-	"--- a/old.txt\n"
-	"+++ /dev/null\n"
-	"@@ -1,2 +0,0 @@\n"
-	"-foo\n"
-	"-bar\n"
-	"diff --git a/run.sh b/run.sh\n"
-	"old mode 100644\n"
-	"new mode 100755\n"
-	"diff --git a/a.c b/b.c\n"
-	"similarity index 100%\n"
-	"rename from a.c\n"
-	"rename to b.c\n"
-	"diff --git a/c.c b/d.c\n"
-	"old mode 100644\n"
-	"new mode 100755\n"
-	"similarity index 80%\n"
-	"copy from c.c\n"
-	"copy to d.c\n"
-	"index 1111111..2222222\n"
-	"--- a/c.c\n"
-	"+++ b/d.c\n"
-	"@@ -1,2 +1,2 @@\n"
-	" x\n"
-	"-y\n"
-	"+z\n"
-	"diff --git a/empty b/empty\n"
-	"new file mode 100644\n"
-	"index 0000000..e69de29\n";
+static const char headers_diff[] = "diff --git a/new.txt b/new.txt\n"
+				   "new file mode 100755\n"
+				   "index 0000000..257cc56\n"
+				   "--- /dev/null\n"
+				   "+++ b/new.txt\n"
+				   "@@ -0,0 +1 @@\n"
+				   "+foo\n"
+				   "diff --git a/old.txt b/old.txt\n"
+				   "deleted file mode 100644\n"
+				   "index 257cc56..0000000\n"
+				   "--- a/old.txt\n"
+				   "+++ /dev/null\n"
+				   "@@ -1,2 +0,0 @@\n"
+				   "-foo\n"
+				   "-bar\n"
+				   "diff --git a/run.sh b/run.sh\n"
+				   "old mode 100644\n"
+				   "new mode 100755\n"
+				   "diff --git a/a.c b/b.c\n"
+				   "similarity index 100%\n"
+				   "rename from a.c\n"
+				   "rename to b.c\n"
+				   "diff --git a/c.c b/d.c\n"
+				   "old mode 100644\n"
+				   "new mode 100755\n"
+				   "similarity index 80%\n"
+				   "copy from c.c\n"
+				   "copy to d.c\n"
+				   "index 1111111..2222222\n"
+				   "--- a/c.c\n"
+				   "+++ b/d.c\n"
+				   "@@ -1,2 +1,2 @@\n"
+				   " x\n"
+				   "-y\n"
+				   "+z\n"
+				   "diff --git a/empty b/empty\n"
+				   "new file mode 100644\n"
+				   "index 0000000..e69de29\n";
 
 static void test_headers(void **state)
 {
@@ -318,7 +317,8 @@ static void test_names(void **state)
 	(void)state;
 	parse_str(&p, names_diff);
 	assert_int_equal(p.nr, 3);
-	assert_string_equal(p.files[0].new_path, "sp\xc3\xa4\xc3\x9f" "e.txt");
+	assert_string_equal(p.files[0].new_path, "sp\xc3\xa4\xc3\x9f"
+						 "e.txt");
 	assert_string_equal(p.files[1].old_path, "with space.txt");
 	assert_string_equal(p.files[1].new_path, "with space.txt");
 	assert_string_equal(p.files[2].new_path, "tab\tname");
@@ -327,19 +327,18 @@ static void test_names(void **state)
 	assert_id_matches_git(names_diff);
 }
 
-static const char no_newline_diff[] =
-	"diff --git a/nonl b/nonl\n"
-	"index de98044..36a9cd1 100644\n"
-	"--- a/nonl\n"
-	"+++ b/nonl\n"
-	"@@ -1,3 +1,3 @@\n"
-	" a\n"
-	"-b\n"
-	"-c\n"
-	"\\ No newline at end of file\n"
-	"+B\n"
-	"+c\n"
-	"\\ No newline at end of file\n";
+static const char no_newline_diff[] = "diff --git a/nonl b/nonl\n"
+				      "index de98044..36a9cd1 100644\n"
+				      "--- a/nonl\n"
+				      "+++ b/nonl\n"
+				      "@@ -1,3 +1,3 @@\n"
+				      " a\n"
+				      "-b\n"
+				      "-c\n"
+				      "\\ No newline at end of file\n"
+				      "+B\n"
+				      "+c\n"
+				      "\\ No newline at end of file\n";
 
 static void test_no_newline(void **state)
 {
@@ -428,8 +427,9 @@ static void test_short_at_signature(void **state)
 		      "2.43.0\n");
 	assert_int_equal(p.files[0].hunks[0].nr, 3);
 	assert_true(p.files[0].hunks[0].damage & DAMAGE_HUNK_SHORT);
-	assert_true(has_detail(&p, 4, DAMAGE_HUNK_SHORT,
-			       "hunk @@ -1,4 +1,4 @@ has 2 old and 2 new lines, its header says 4 and 4"));
+	assert_true(has_detail(
+		&p, 4, DAMAGE_HUNK_SHORT,
+		"hunk @@ -1,4 +1,4 @@ has 2 old and 2 new lines, its header says 4 and 4"));
 	patch_release(&p);
 }
 
@@ -457,8 +457,9 @@ static void test_hunk_long(void **state)
 	assert_int_equal(p.files[0].nr, 2);
 	assert_int_equal(h->nr, 5);
 	assert_true(h->damage & DAMAGE_HUNK_LONG);
-	assert_true(has_detail(&p, 4, DAMAGE_HUNK_LONG,
-			       "has 4 old and 4 new lines, its header says 2 and 2"));
+	assert_true(has_detail(
+		&p, 4, DAMAGE_HUNK_LONG,
+		"has 4 old and 4 new lines, its header says 2 and 2"));
 	assert_true(has_detail(&p, 8, DAMAGE_CONTEXT_MARKER_LOST,
 			       "lines 8-9: 2 context lines"));
 	assert_false(p.files[0].hunks[1].damage & DAMAGE_HUNK_LONG);
@@ -489,20 +490,20 @@ static void test_seed_fold(void **state)
 {
 	static const struct want_damage want[] = {
 		{ 34, DAMAGE_CONTEXT_MARKER_LOST }, /* 34-35 */
-		{ 34, DAMAGE_INDENT_LOST },	/* call_rcu(...); */
+		{ 34, DAMAGE_INDENT_LOST }, /* call_rcu(...); */
 		{ 38, DAMAGE_BLANKS_COLLAPSED }, /* 15 "- x" lines */
 		{ 64, DAMAGE_CONTEXT_MARKER_LOST }, /* 64-66 */
 		{ 68, DAMAGE_CONTEXT_MARKER_LOST }, /* 68-70 */
 		{ 71, DAMAGE_BLANKS_COLLAPSED },
 		{ 73, DAMAGE_CONTEXT_MARKER_LOST }, /* 73-75 */
 		{ 77, DAMAGE_CONTEXT_MARKER_LOST },
-		{ 77, DAMAGE_INDENT_LOST },	/* WARN_ON_ONCE, if */
+		{ 77, DAMAGE_INDENT_LOST }, /* WARN_ON_ONCE, if */
 		{ 79, DAMAGE_CONTEXT_MARKER_LOST },
 		{ 80, DAMAGE_BLANKS_COLLAPSED },
 		{ 81, DAMAGE_CONTEXT_MARKER_LOST },
 		{ 87, DAMAGE_CONTEXT_MARKER_LOST }, /* 87-89 */
 		{ 91, DAMAGE_CONTEXT_MARKER_LOST }, /* 91-92 */
-		{ 91, DAMAGE_INDENT_LOST },	/* if, return x3 */
+		{ 91, DAMAGE_INDENT_LOST }, /* if, return x3 */
 		{ 94, DAMAGE_BLANKS_COLLAPSED }, /* 18 lines */
 		{ 101, DAMAGE_CONTEXT_MARKER_LOST },
 		{ 111, DAMAGE_CONTEXT_MARKER_LOST },
@@ -534,8 +535,9 @@ static void test_seed_fold(void **state)
 	/* An empty line is an ordinary empty context line. */
 	assert_int_equal(f->hunks[0].lines[2].kind, PATCH_LINE_CONTEXT);
 	assert_int_equal(f->hunks[0].lines[2].damage, 0);
-	assert_string_equal(f->hunks[0].lines[0].text,
-			    "call_rcu(&sp->rcu_head, tdp_mmu_free_sp_rcu_callback);");
+	assert_string_equal(
+		f->hunks[0].lines[0].text,
+		"call_rcu(&sp->rcu_head, tdp_mmu_free_sp_rcu_callback);");
 	assert_int_equal(f->hunks[0].lines[0].damage &
 				 DAMAGE_CONTEXT_MARKER_LOST,
 			 DAMAGE_CONTEXT_MARKER_LOST);
@@ -543,11 +545,12 @@ static void test_seed_fold(void **state)
 		assert_false(f->hunks[i].damage &
 			     (DAMAGE_HUNK_SHORT | DAMAGE_HUNK_LONG));
 	assert_damage(&p, want, ARRAY_SIZE(want));
-	assert_true(has_detail(&p, 34, DAMAGE_CONTEXT_MARKER_LOST,
-			       "lines 34-35: 2 context lines lost their leading space"));
+	assert_true(has_detail(
+		&p, 34, DAMAGE_CONTEXT_MARKER_LOST,
+		"lines 34-35: 2 context lines lost their leading space"));
 	assert_true(has_detail(&p, 38, DAMAGE_BLANKS_COLLAPSED, "15 lines"));
-	assert_true(has_detail(&p, 91, DAMAGE_INDENT_LOST,
-			       "4 statement lines"));
+	assert_true(
+		has_detail(&p, 91, DAMAGE_INDENT_LOST, "4 statement lines"));
 	assert_true(has_detail(&p, 94, DAMAGE_BLANKS_COLLAPSED, "18 lines"));
 	patch_release(&p);
 	strbuf_release(&sb);
@@ -562,7 +565,7 @@ static void test_seed_split(void **state)
 	static const struct want_damage want[] = {
 		{ 22, DAMAGE_HUNK_SHORT },
 		{ 23, DAMAGE_CONTEXT_MARKER_LOST }, /* 23-24 */
-		{ 23, DAMAGE_INDENT_LOST },	/* lines 23, 37, 40 */
+		{ 23, DAMAGE_INDENT_LOST }, /* lines 23, 37, 40 */
 		{ 36, DAMAGE_CONTEXT_MARKER_LOST }, /* 36-37 */
 		{ 38, DAMAGE_BLANKS_COLLAPSED }, /* 38, 39 */
 		{ 40, DAMAGE_CONTEXT_MARKER_LOST }, /* 40-41 */
@@ -580,7 +583,7 @@ static void test_seed_split(void **state)
 		{ 78, DAMAGE_CONTEXT_MARKER_LOST }, /* 78-79 */
 		{ 80, DAMAGE_BLANKS_COLLAPSED },
 		{ 82, DAMAGE_CONTEXT_MARKER_LOST },
-		{ 82, DAMAGE_INDENT_LOST },	/* 82, 87, 88 */
+		{ 82, DAMAGE_INDENT_LOST }, /* 82, 87, 88 */
 		{ 85, DAMAGE_CONTEXT_MARKER_LOST },
 		{ 87, DAMAGE_CONTEXT_MARKER_LOST }, /* 87-88 */
 		{ 90, DAMAGE_CONTEXT_MARKER_LOST },
@@ -607,21 +610,26 @@ static void test_seed_split(void **state)
 	for (size_t i = 0; i < f->nr; i++)
 		assert_true(f->hunks[i].damage & DAMAGE_HUNK_SHORT);
 	assert_damage(&p, want, ARRAY_SIZE(want));
-	assert_true(has_detail(&p, 22, DAMAGE_HUNK_SHORT,
-			       "hunk @@ -6921,20 +6921,11 @@ has 17 old and 8 new lines, its header says 20 and 11"));
-	assert_true(has_detail(&p, 42, DAMAGE_HUNK_SHORT,
-			       "has 5 old and 9 new lines, its header says 8 and 12"));
-	assert_true(has_detail(&p, 53, DAMAGE_HUNK_SHORT,
-			       "has 5 old and 23 new lines, its header says 6 and 24"));
-	assert_true(has_detail(&p, 77, DAMAGE_HUNK_SHORT,
-			       "has 12 old and 17 new lines, its header says 14 and 19"));
+	assert_true(has_detail(
+		&p, 22, DAMAGE_HUNK_SHORT,
+		"hunk @@ -6921,20 +6921,11 @@ has 17 old and 8 new lines, its header says 20 and 11"));
+	assert_true(has_detail(
+		&p, 42, DAMAGE_HUNK_SHORT,
+		"has 5 old and 9 new lines, its header says 8 and 12"));
+	assert_true(has_detail(
+		&p, 53, DAMAGE_HUNK_SHORT,
+		"has 5 old and 23 new lines, its header says 6 and 24"));
+	assert_true(has_detail(
+		&p, 77, DAMAGE_HUNK_SHORT,
+		"has 12 old and 17 new lines, its header says 14 and 19"));
 	assert_true(has_detail(&p, 74, DAMAGE_CONTEXT_MARKER_LOST,
 			       "lines 74-76: 3 context lines"));
 	assert_true(has_detail(&p, 82, DAMAGE_CONTEXT_MARKER_LOST,
 			       "line 82: context line lost"));
 	/* The last hunk ends at the damaged signature "--". */
-	assert_string_equal(f->hunks[3].lines[19].text,
-			    "void kvm_mmu_invalidate_mmio_sptes(struct kvm *kvm, u64 gen)");
+	assert_string_equal(
+		f->hunks[3].lines[19].text,
+		"void kvm_mmu_invalidate_mmio_sptes(struct kvm *kvm, u64 gen)");
 	patch_release(&p);
 	strbuf_release(&sb);
 }
@@ -635,13 +643,13 @@ static void test_stripped_copies(void **state)
 	static const struct want_damage want_noempty[] = {
 		{ 12, DAMAGE_HUNK_SHORT },
 		{ 13, DAMAGE_CONTEXT_MARKER_LOST }, /* 13-14 */
-		{ 13, DAMAGE_INDENT_LOST },	/* if, continue, if, batch = 0 */
+		{ 13, DAMAGE_INDENT_LOST }, /* if, continue, if, batch = 0 */
 		{ 15, DAMAGE_BLANKS_COLLAPSED }, /* 15-17 */
 		{ 19, DAMAGE_CONTEXT_MARKER_LOST }, /* 19-21 */
 		{ 22, DAMAGE_HUNK_SHORT },
 		{ 23, DAMAGE_CONTEXT_MARKER_LOST }, /* 23-25 */
 		{ 28, DAMAGE_CONTEXT_MARKER_LOST }, /* 28-29 */
-		{ 29, DAMAGE_INDENT_LOST },	/* 29, 32, 33, 34, 40 */
+		{ 29, DAMAGE_INDENT_LOST }, /* 29, 32, 33, 34, 40 */
 		{ 30, DAMAGE_BLANKS_COLLAPSED }, /* 30, 31, 38, 39 */
 		{ 32, DAMAGE_CONTEXT_MARKER_LOST }, /* 32-34 */
 		{ 40, DAMAGE_CONTEXT_MARKER_LOST }, /* 40-41 */
@@ -670,8 +678,9 @@ static void test_stripped_copies(void **state)
 		assert_false(b.damage[i].kind &
 			     (DAMAGE_HUNK_SHORT | DAMAGE_HUNK_LONG));
 	assert_damage(&c, want_noempty, ARRAY_SIZE(want_noempty));
-	assert_true(has_detail(&c, 22, DAMAGE_HUNK_SHORT,
-			       "has 12 old and 17 new lines, its header says 17 and 22"));
+	assert_true(has_detail(
+		&c, 22, DAMAGE_HUNK_SHORT,
+		"has 12 old and 17 new lines, its header says 17 and 22"));
 
 	/* Same lines but for whitespace, so the same patch-id. */
 	assert_int_equal(a.added, c.added);
@@ -687,8 +696,8 @@ static void test_stripped_copies(void **state)
 	/* The canonical text of the intact mail is its diff, verbatim. */
 	patch_to_text(&text, &a);
 	assert_non_null(strstr(intact.buf, text.buf));
-	assert_true(ends_with(strstr(intact.buf, "diff --git"),
-			      "-- \n2.39.5\n\n"));
+	assert_true(
+		ends_with(strstr(intact.buf, "diff --git"), "-- \n2.39.5\n\n"));
 	patch_release(&a);
 	patch_release(&b);
 	patch_release(&c);
@@ -795,7 +804,7 @@ static void test_errors(void **state)
 		  "similarity index 100%\n"
 		  "rename from x\n"
 		  "rename to sub/../../y\n",
-		  "bad.patch:1: path 'sub/../../y' leaves the tree" },
+		  "bad.patch:4: path 'sub/../../y' leaves the tree" },
 		{ "diff --git a/.git/config b/.git/config\n"
 		  "--- a/.git/config\n"
 		  "+++ b/.git/config\n"

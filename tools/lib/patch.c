@@ -162,8 +162,8 @@ static char *unquote_c_style(const char *s, const char **end)
 			const char *e;
 
 			c = (unsigned char)*++s;
-			if (c >= '0' && c <= '3' && s[1] >= '0' && s[1] <= '7' &&
-			    s[2] >= '0' && s[2] <= '7') {
+			if (c >= '0' && c <= '3' && s[1] >= '0' &&
+			    s[1] <= '7' && s[2] >= '0' && s[2] <= '7') {
 				c = (c - '0') * 64 + (s[1] - '0') * 8 +
 				    (s[2] - '0');
 				s += 2;
@@ -383,13 +383,29 @@ static bool starts_with_word(const char *s, const char *word)
 static bool is_toplevel_call(const char *s)
 {
 	static const char *const prefixes[] = {
-		"module_", "early_param", "__setup", "core_param",
-		"device_initcall", "late_initcall", "subsys_initcall",
-		"arch_initcall", "fs_initcall", "core_initcall",
-		"postcore_initcall", "pure_initcall", "rootfs_initcall",
-		"EXPORT_", "DEFINE_", "DECLARE_", "MODULE_", "LIST_HEAD",
-		"ALLOW_ERROR_INJECTION", "TRACE_EVENT", "static_assert",
-		"_Static_assert", "__diag",
+		"module_",
+		"early_param",
+		"__setup",
+		"core_param",
+		"device_initcall",
+		"late_initcall",
+		"subsys_initcall",
+		"arch_initcall",
+		"fs_initcall",
+		"core_initcall",
+		"postcore_initcall",
+		"pure_initcall",
+		"rootfs_initcall",
+		"EXPORT_",
+		"DEFINE_",
+		"DECLARE_",
+		"MODULE_",
+		"LIST_HEAD",
+		"ALLOW_ERROR_INJECTION",
+		"TRACE_EVENT",
+		"static_assert",
+		"_Static_assert",
+		"__diag",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
@@ -407,8 +423,8 @@ static bool is_toplevel_call(const char *s)
 static bool expects_indent(const char *s)
 {
 	static const char *const keywords[] = {
-		"return", "if", "else", "for", "while", "do", "switch",
-		"case", "break", "continue", "goto", "default",
+		"return", "if",	  "else",  "for",      "while", "do",
+		"switch", "case", "break", "continue", "goto",	"default",
 	};
 	size_t len = strlen(s), n;
 
@@ -431,8 +447,8 @@ static bool expects_indent(const char *s)
 		n++;
 	while (s[n] == ' ')
 		n++;
-	return s[n] == '=' || (s[n] && strchr("+-*/|&^", s[n]) &&
-			       s[n + 1] == '=');
+	return s[n] == '=' ||
+	       (s[n] && strchr("+-*/|&^", s[n]) && s[n + 1] == '=');
 }
 
 static void hunk_header_str(char *out, size_t size, const struct patch_hunk *h)
@@ -487,15 +503,17 @@ static void check_indent(struct parser *ps, const struct patch_file *f,
 	hunk_header_str(hdr, sizeof(hdr), h);
 	if (flat) {
 		h->damage |= DAMAGE_INDENT_LOST;
-		add_damage(ps->p, first_flat, DAMAGE_INDENT_LOST,
-			   "hunk %s: no line is indented, %u statement line%s at column 0 (first at line %u)",
-			   hdr, flat, flat == 1 ? "" : "s", first_flat);
+		add_damage(
+			ps->p, first_flat, DAMAGE_INDENT_LOST,
+			"hunk %s: no line is indented, %u statement line%s at column 0 (first at line %u)",
+			hdr, flat, flat == 1 ? "" : "s", first_flat);
 	}
 	if (single) {
 		h->damage |= DAMAGE_BLANKS_COLLAPSED;
-		add_damage(ps->p, first_single, DAMAGE_BLANKS_COLLAPSED,
-			   "hunk %s: %u line%s indented by a single blank, blanks collapsed (first at line %u)",
-			   hdr, single, single == 1 ? "" : "s", first_single);
+		add_damage(
+			ps->p, first_single, DAMAGE_BLANKS_COLLAPSED,
+			"hunk %s: %u line%s indented by a single blank, blanks collapsed (first at line %u)",
+			hdr, single, single == 1 ? "" : "s", first_single);
 	}
 }
 
@@ -516,15 +534,17 @@ static void report_marker_lost(struct parser *ps, const struct patch_hunk *h)
 		       h->lines[j + 1].line == h->lines[j].line + 1)
 			j++;
 		if (i == j)
-			add_damage(ps->p, h->lines[i].line,
-				   DAMAGE_CONTEXT_MARKER_LOST,
-				   "line %u: context line lost its leading space",
-				   h->lines[i].line);
+			add_damage(
+				ps->p, h->lines[i].line,
+				DAMAGE_CONTEXT_MARKER_LOST,
+				"line %u: context line lost its leading space",
+				h->lines[i].line);
 		else
-			add_damage(ps->p, h->lines[i].line,
-				   DAMAGE_CONTEXT_MARKER_LOST,
-				   "lines %u-%u: %zu context lines lost their leading space",
-				   h->lines[i].line, h->lines[j].line, j - i + 1);
+			add_damage(
+				ps->p, h->lines[i].line,
+				DAMAGE_CONTEXT_MARKER_LOST,
+				"lines %u-%u: %zu context lines lost their leading space",
+				h->lines[i].line, h->lines[j].line, j - i + 1);
 		i = j + 1;
 	}
 }
@@ -609,8 +629,8 @@ static int parse_hunk_header(struct parser *ps, struct patch_hunk *h)
 	const char *s = hdr + 4;
 	int ret = 0;
 
-	if (strncmp(hdr, "@@ -", 4) || !parse_range(&s, &h->old_start,
-						     &h->old_count) ||
+	if (strncmp(hdr, "@@ -", 4) ||
+	    !parse_range(&s, &h->old_start, &h->old_count) ||
 	    strncmp(s, " +", 2)) {
 		ret = perr(ps, ps->pos, "malformed hunk header '%s'", hdr);
 		goto out;
@@ -706,14 +726,16 @@ static int parse_hunk(struct parser *ps, struct patch_file *f)
 	if (is_short) {
 		ps->damaged = true;
 		h->damage |= DAMAGE_HUNK_SHORT;
-		add_damage(ps->p, h->line, DAMAGE_HUNK_SHORT,
-			   "hunk %s has %u old and %u new lines, its header says %u and %u",
-			   hdr, old_seen, new_seen, h->old_count, h->new_count);
+		add_damage(
+			ps->p, h->line, DAMAGE_HUNK_SHORT,
+			"hunk %s has %u old and %u new lines, its header says %u and %u",
+			hdr, old_seen, new_seen, h->old_count, h->new_count);
 	} else if (old_seen > h->old_count || new_seen > h->new_count) {
 		h->damage |= DAMAGE_HUNK_LONG;
-		add_damage(ps->p, h->line, DAMAGE_HUNK_LONG,
-			   "hunk %s has %u old and %u new lines, its header says %u and %u",
-			   hdr, old_seen, new_seen, h->old_count, h->new_count);
+		add_damage(
+			ps->p, h->line, DAMAGE_HUNK_LONG,
+			"hunk %s has %u old and %u new lines, its header says %u and %u",
+			hdr, old_seen, new_seen, h->old_count, h->new_count);
 	}
 	report_marker_lost(ps, h);
 	check_indent(ps, f, h);
@@ -815,6 +837,20 @@ static int binary_error(struct parser *ps)
 	return perr(ps, ps->pos, "binary diff is not supported");
 }
 
+/* The path of "rename from", "copy to" ..., checked on its own line. */
+static int parse_copy_name(struct parser *ps, const char *v, char **dst)
+{
+	bool bad;
+	char *name = parse_side_name(v, &bad);
+
+	if (bad || !name) {
+		free(name);
+		return perr(ps, ps->pos, "malformed file name");
+	}
+	set_path(dst, name);
+	return check_path(ps, ps->pos, name);
+}
+
 /* The header lines after "diff --git"; stops at "@@ " or what is not one. */
 static int parse_git_header(struct parser *ps, struct patch_file *f,
 			    bool *is_new, bool *is_del)
@@ -841,22 +877,12 @@ static int parse_git_header(struct parser *ps, struct patch_file *f,
 			f->dissimilarity = (unsigned)strtoul(v, NULL, 10);
 		} else if (skip_prefix(l, "rename from ", &v) ||
 			   skip_prefix(l, "copy from ", &v)) {
-			char *name = parse_side_name(v, &done);
-
 			f->status = l[0] == 'r' ? PATCH_FILE_RENAMED :
 						  PATCH_FILE_COPIED;
-			if (done || !name)
-				ret = perr(ps, ps->pos, "malformed file name");
-			set_path(&f->old_path, name);
-			done = false;
+			ret = parse_copy_name(ps, v, &f->old_path);
 		} else if (skip_prefix(l, "rename to ", &v) ||
 			   skip_prefix(l, "copy to ", &v)) {
-			char *name = parse_side_name(v, &done);
-
-			if (done || !name)
-				ret = perr(ps, ps->pos, "malformed file name");
-			set_path(&f->new_path, name);
-			done = false;
+			ret = parse_copy_name(ps, v, &f->new_path);
 		} else if (skip_prefix(l, "index ", &v)) {
 			parse_index(f, v);
 		} else if (starts_with(l, "GIT binary patch") ||
@@ -954,7 +980,8 @@ bool patch_find_diff(const char *text, size_t len, size_t *offset,
 int patch_parse(struct patch *p, const char *text, size_t len,
 		unsigned first_line, const char *name)
 {
-	struct parser ps = { .p = p, .name = name ? name : "<patch>",
+	struct parser ps = { .p = p,
+			     .name = name ? name : "<patch>",
 			     .first_line = first_line ? first_line : 1 };
 	int ret = -1;
 
@@ -976,8 +1003,7 @@ int patch_parse(struct patch *p, const char *text, size_t len,
 		goto out;
 	}
 	if (p->damage_nr > 1)
-		qsort(p->damage, p->damage_nr, sizeof(*p->damage),
-		      damage_cmp);
+		qsort(p->damage, p->damage_nr, sizeof(*p->damage), damage_cmp);
 	patch_compute_id(p);
 	ret = 0;
 out:
@@ -1007,8 +1033,7 @@ static bool needs_quote(const char *s)
 	return false;
 }
 
-static void add_quoted(struct strbuf *out, const char *prefix,
-		       const char *name)
+static void add_quoted(struct strbuf *out, const char *prefix, const char *name)
 {
 	if (!needs_quote(prefix) && !needs_quote(name)) {
 		strbuf_addstr(out, prefix);
@@ -1022,8 +1047,9 @@ static void add_quoted(struct strbuf *out, const char *prefix,
 			const char *e = strchr("\a\b\t\n\v\f\r\"\\", c);
 
 			if (c && e)
-				strbuf_addf(out, "\\%c",
-					    "abtnvfr\"\\"[e - "\a\b\t\n\v\f\r\"\\"]);
+				strbuf_addf(
+					out, "\\%c",
+					"abtnvfr\"\\"[e - "\a\b\t\n\v\f\r\"\\"]);
 			else if (c < 0x20 || c >= 0x7f)
 				strbuf_addf(out, "\\%03o", c);
 			else
@@ -1033,8 +1059,8 @@ static void add_quoted(struct strbuf *out, const char *prefix,
 	strbuf_addch(out, '"');
 }
 
-static void add_side(struct strbuf *out, const char *marker,
-		     const char *prefix, const char *name)
+static void add_side(struct strbuf *out, const char *marker, const char *prefix,
+		     const char *name)
 {
 	strbuf_addstr(out, marker);
 	if (!name) {
@@ -1089,10 +1115,8 @@ static void file_to_text(struct strbuf *out, const struct patch_file *f)
 	}
 	if (!f->nr)
 		return;
-	add_side(out, "--- ", "a/",
-		 f->status == PATCH_FILE_ADDED ? NULL : a);
-	add_side(out, "+++ ", "b/",
-		 f->status == PATCH_FILE_DELETED ? NULL : b);
+	add_side(out, "--- ", "a/", f->status == PATCH_FILE_ADDED ? NULL : a);
+	add_side(out, "+++ ", "b/", f->status == PATCH_FILE_DELETED ? NULL : b);
 	for (size_t i = 0; i < f->nr; i++) {
 		const struct patch_hunk *h = &f->hunks[i];
 		unsigned o = 0, n = 0;

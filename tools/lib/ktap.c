@@ -257,8 +257,9 @@ static enum line_kind classify(const char *rest, size_t *indent)
 		*indent = s - rest;
 		return LINE_NESTED;
 	}
+	/* "# text" or "#"; not "#PF: ..." from an oops. */
 	s = rest + strspn(rest, " \t");
-	if (*s == '#')
+	if (s[0] == '#' && (!s[1] || s[1] == ' ' || s[1] == '\t'))
 		return LINE_DIAG;
 	return LINE_UNKNOWN;
 }
@@ -294,7 +295,7 @@ static void parse_directive(struct ktap_test *t, bool ok, const char *d)
 		if (t->result == KTAP_XFAIL && ok && !strcasecmp(words[i].word,
 								 "TODO"))
 			t->result = KTAP_PASS; /* a TODO that passed */
-		reason = e;
+		reason = e + (*e == ':');
 		break;
 	}
 	while (*reason == ' ' || *reason == '\t')
@@ -319,9 +320,9 @@ static void parse_result(struct ktap_test *t, const char *rest)
 
 	t->number = (unsigned)strtoul(s, &num_end, 10);
 	desc = num_end;
-	hash = *desc == '#' ? desc : strstr(desc, " #");
-	if (hash && *hash == ' ')
-		hash++;
+	for (hash = desc; (hash = strchr(hash, '#')); hash++)
+		if (hash == desc || hash[-1] == ' ' || hash[-1] == '\t')
+			break;
 	end = hash ? hash : desc + strlen(desc);
 	while (desc < end && (*desc == ' ' || *desc == '\t'))
 		desc++;
@@ -426,12 +427,16 @@ static void add_result(struct ktap_parser *p, size_t k, struct ktap_test *t)
 static void unwind(struct ktap_parser *p, size_t k, enum ktap_result cut,
 		   const char *reason)
 {
+	bool deepest = true;
+
 	while (p->levels_nr > k + 1) {
 		struct ktap_level *inner = &p->levels[p->levels_nr - 1];
 		struct ktap_level *outer = inner - 1;
 		struct ktap_test t = KTAP_TEST_INIT;
 
-		settle_level(inner, cut, reason);
+		/* Only the deepest level has a test in progress of its own. */
+		settle_level(inner, deepest ? cut : KTAP_RESULT_NR, reason);
+		deepest = false;
 		t.name = outer->marker;
 		outer->marker = NULL;
 		t.result = cut;
@@ -466,11 +471,19 @@ static void handle_result(struct ktap_parser *p, size_t k, const char *rest)
 	add_result(p, k, &t);
 }
 
-static void handle_diag(struct ktap_level *l, const char *rest)
+/*
+ * A diagnostic line at level `k`. Those between a nested version line
+ * and its plan (KUnit's "# Subtest: NAME", "# module: NAME") describe
+ * the parent test: they go one level out.
+ */
+static void handle_diag(struct ktap_parser *p, size_t k, const char *rest)
 {
 	const char *text = rest + strspn(rest, " \t") + 1;
+	struct ktap_level *l = &p->levels[k];
 	const char *name;
 
+	if (k && l->block.plan < 0 && !l->block.subtests_nr)
+		l = &p->levels[k - 1];
 	if (*text == ' ')
 		text++;
 	l->started = true;
@@ -532,7 +545,7 @@ static void handle_line(struct ktap_parser *p, const char *s)
 			l->block.bail_out = xstrdup(rest);
 			return;
 		case LINE_DIAG:
-			handle_diag(l, rest);
+			handle_diag(p, k, rest);
 			return;
 		}
 	}
@@ -642,6 +655,7 @@ int ktap_parser_finish(struct ktap_parser *p, struct ktap_test *out)
 	enum ktap_result cut = p->crash_reason ? KTAP_CRASH : KTAP_INCOMPLETE;
 	const char *reason = p->crash_reason ? p->crash_reason :
 					       "output ended";
+	bool nested;
 
 	if (p->finished)
 		return error_set("ktap: parser already finished");
@@ -659,8 +673,9 @@ int ktap_parser_finish(struct ktap_parser *p, struct ktap_test *out)
 	}
 	if (!*reason)
 		reason = NULL;
+	nested = p->levels_nr > 1;
 	unwind(p, 0, cut, reason);
-	settle_level(&p->levels[0], cut, reason);
+	settle_level(&p->levels[0], nested ? KTAP_RESULT_NR : cut, reason);
 	move_subtests(out, &p->levels[0].block);
 	move_diag(out, &p->levels[0].block);
 	out->result = sum_up(out, p->crash_reason);

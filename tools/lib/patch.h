@@ -124,6 +124,26 @@ void patch_release(struct patch *p);
 int patch_parse(struct patch *p, const char *text, size_t len,
 		unsigned first_line, const char *name);
 
+/*
+ * How damage is found (patch_parse()):
+ *  - context-marker-lost: a hunk line not starting with ' ', '+', '-' or
+ *    "\\ " (an empty line is an ordinary empty context line, as in git);
+ *    one entry per run of consecutive such lines.
+ *  - hunk-short: a "@@ ", "diff --git" or the signature comes before the
+ *    counts of the hunk header are met; hunk-long: after they are met,
+ *    lines that read as hunk body (or, in a mail already damaged, any
+ *    line) go on up to the next "@@ " or "diff --git".
+ *  - indent-lost (.c/.h/.S hunks without a tab): statements (keywords,
+ *    calls, assignments ending in ';') at column 0; blanks-collapsed
+ *    (same hunks, no run of blanks anywhere): lines indented by a single
+ *    blank that are not comment continuations (" * ").
+ *
+ * NEEDSWORK: line-endings is not detected yet, and address-obfuscated is
+ * the mail module's. The indentation heuristics know C only; a context
+ * line whose code began with '-' or '+' before it lost its indentation
+ * is taken for a removed or added line, which no parser can tell.
+ */
+
 /* True when any damage was found. */
 static inline bool patch_is_damaged(const struct patch *p)
 {

@@ -41,6 +41,15 @@
  *		die("%s", error_last());	// names file and mail
  *	for (size_t i = 0; i < ml.nr; i++) use(ml.mails[i]);
  *	mail_list_release(&ml);
+ *
+ * NEEDSWORK: mboxrd ">From " lines are not unquoted; message/rfc822
+ * parts (a forwarded patch) and text/html-only mails give no message; a
+ * single-part mail cut inside its base64 or quoted-printable body is not
+ * detected as truncated (a multipart without its closing boundary is);
+ * the body is split into message, notes and diff before the charset
+ * conversion, so charsets that are not ASCII-compatible (UTF-16) are not
+ * handled; trailer continuation lines are recognised by their leading
+ * blank, which web archives strip.
  */
 
 struct mail_subject {
@@ -166,8 +175,11 @@ void mail_list_release(struct mail_list *ml);
  * web-archive rendering. Mails are appended to `ml`. A mail that is a
  * cover letter or a reply carries has_patch = false; that is not an
  * error. Errors (returns -1, nothing appended): not a mail, a truncated
- * mbox, NUL bytes, lines over 1 MiB, an unknown charset, a patch that
- * patch_parse() refuses. Messages name the file and the mail number.
+ * mbox (a mail whose headers end without an empty line, a multipart
+ * without its closing boundary), NUL bytes, lines over 1 MiB (in the file
+ * or in the decoded text), an unknown charset, a patch that patch_parse()
+ * refuses (named "<path>: mail N" to it). Messages name the file, the
+ * mail number and the line: "'x.mbox': mail 4: line 102: ...".
  */
 int mail_read_file(struct mail_list *ml, const char *path);
 

@@ -772,7 +772,7 @@ static void test_stable_lines(void **state)
 	(void)state;
 	assert_true(stable_tag_wants(&none, 3016));
 	read_ok(&ml, "stable.mbox");
-	assert_int_equal(ml.nr, 3);
+	assert_int_equal(ml.nr, 4);
 	/* "# 6.6.x", "# 5.15-6.1", "#v6.1": the widest is 5.15 and newer. */
 	m = ml.mails[0];
 	assert_true(m->stable.present);
@@ -794,6 +794,13 @@ static void test_stable_lines(void **state)
 	m = ml.mails[2];
 	assert_false(m->stable.present);
 	assert_int_equal(m->trailers_nr, 3);
+	/* A web archive's "stable@xxxxxxxxxxxxxxx", the older "[4.4+]". */
+	m = ml.mails[3];
+	assert_true(m->stable.present);
+	assert_true(m->addresses_obfuscated);
+	assert_string_equal(m->stable.qualifier, "4.4+");
+	assert_int_equal(m->stable.min, 4004);
+	assert_int_equal(m->stable.max, 0);
 	mail_list_release(&ml);
 }
 

@@ -398,12 +398,14 @@ static void event_line(struct console_scanner *s, const char *line)
 		s->open = -1;
 		return;
 	}
-	if (s->trace_state == TRACE_NONE) {
-		if (!strcasecmp(t, "Call Trace:"))
-			s->trace_state = TRACE_IN;
-		else
-			rip_line(t, ev);
-	}
+	if (s->trace_state != TRACE_NONE)
+		return;
+	if (!strcasecmp(t, "Call Trace:"))
+		s->trace_state = TRACE_IN;
+	else if (ev->kind == CONSOLE_KFENCE && trace_line(line, ev, &state))
+		s->trace_state = TRACE_IN; /* KFENCE: a stack, no header */
+	else
+		rip_line(t, ev);
 }
 
 static void feed_one(struct console_scanner *s, const char *line, size_t len)
@@ -424,9 +426,10 @@ static void feed_one(struct console_scanner *s, const char *line, size_t len)
 	s->lineno++;
 
 	kind = match_header(sb.buf, &ev, &oops_line);
-	if (kind >= 0 && oops_line && s->open >= 0 &&
+	if (kind >= 0 && oops_line && s->open >= 0 && !s->merged &&
 	    s->trace_state == TRACE_NONE) {
 		kind = -1; /* "Oops: 0000 [#1]" after its "BUG: ..." line */
+		s->merged = true;
 	}
 	if (kind < 0) {
 		console_event_release(&ev);
@@ -446,6 +449,7 @@ static void feed_one(struct console_scanner *s, const char *line, size_t len)
 	s->events[s->events_nr] = ev;
 	s->open = (int)s->events_nr++;
 	s->trace_state = TRACE_NONE;
+	s->merged = false;
 }
 
 int console_scanner_feed(struct console_scanner *s, const char *line,

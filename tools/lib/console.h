@@ -118,6 +118,7 @@ struct console_scanner {
 	/* private */
 	int open;			/* index of the open event, or -1 */
 	int trace_state;		/* 0 none yet, 1 in it, 2 done */
+	bool merged;			/* it took an "Oops:" line already */
 };
 
 #define CONSOLE_SCANNER_INIT { .partial = STRBUF_INIT, .open = -1 }

@@ -39,6 +39,7 @@ LIB_OBJS += tools/lib/matrix.o
 LIB_OBJS += tools/lib/patch.o
 LIB_OBJS += tools/lib/series.o
 LIB_OBJS += tools/lib/trees.o
+LIB_OBJS += tools/lib/verdict.o
 
 # Subcommands: tools/cmd-<name>.c, one each, listed in tools/backport.c.
 CMD_OBJS += tools/cmd-import.o
@@ -72,15 +73,20 @@ backport: $(PROGRAM)
 endif
 
 $(PROGRAM): $(B_CMD_OBJS) $(BUILD)/libbackport.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(B_CMD_OBJS) $(BUILD)/libbackport.a $(LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(B_CMD_OBJS) $(BUILD)/libbackport.a $(LIBS)
 
 $(BUILD)/libbackport.a: $(B_LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	$(QUIET_LINK)ar rcs $@ $^
+
+ifneq ($(V),1)
+QUIET_CC = @echo '   CC $@';
+QUIET_LINK = @echo '   LINK $@';
+endif
 
 $(BUILD)/%.o: %.c $(BUILD)/version.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/version.h: FORCE
 	@mkdir -p $(BUILD)
@@ -90,7 +96,7 @@ $(BUILD)/version.h: FORCE
 unit: $(B_UNIT)
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libbackport.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libbackport.a \
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libbackport.a \
 		$(LIBS) -lcmocka
 
 deps:

@@ -40,3 +40,16 @@ test_commit_file() {
 	git add "$1" &&
 	git commit -q -m "$3"
 }
+
+# test_line_count <op> <n> <file>, as in git's test-lib.
+test_line_count() {
+	if test $# != 3; then
+		echo "bug in the test script: test_line_count needs 3 args"
+		return 1
+	fi
+	if ! test $(wc -l <"$3") "$1" "$2"; then
+		echo "test_line_count: line count for $3 !$1 $2"
+		cat "$3"
+		return 1
+	fi
+}

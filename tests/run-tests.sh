@@ -10,7 +10,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$top/${BUILD:-build/default}" && pwd) || exit 128
 results="$top/tests/test-results"
-rm -rf "$results"
+# Not removed as a whole: several runs may share it.
 mkdir -p "$results"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
@@ -53,6 +53,7 @@ fi
 
 for t in "$@"; do
 	case "$t" in
+	*.d) continue ;;
 	*.sh)
 		case "$t" in /*) ;; *) t="$top/tests/$t" ;; esac
 		name=$(basename "$t" .sh)

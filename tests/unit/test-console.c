@@ -96,10 +96,9 @@ static void test_warning(void **state)
 	assert_int_equal(ev->kind, CONSOLE_WARNING);
 	assert_int_equal(ev->lineno, 2);
 	assert_true(ev->timestamp > 51.402 && ev->timestamp < 51.403);
-	assert_string_equal(ev->first_line,
-			    "WARNING: CPU: 1 PID: 214 at "
-			    "arch/x86/kvm/mmu/mmu.c:6543 "
-			    "kvm_mmu_zap_all_fast+0x1d/0x340");
+	assert_string_equal(ev->first_line, "WARNING: CPU: 1 PID: 214 at "
+					    "arch/x86/kvm/mmu/mmu.c:6543 "
+					    "kvm_mmu_zap_all_fast+0x1d/0x340");
 	check_where(ev, "arch/x86/kvm/mmu/mmu.c", 6543, "kvm_mmu_zap_all_fast");
 	check_trace(ev, "kvm_mmu_invalidate_mmio_sptes", "kvm_set_memslot",
 		    "kvm_set_memory_region", "kvm_vm_ioctl", "__x64_sys_ioctl",
@@ -153,9 +152,8 @@ static void test_bugs(void **state)
 
 	ev = &s.events[4];
 	assert_int_equal(ev->kind, CONSOLE_BUG);
-	assert_string_equal(ev->first_line,
-			    "BUG: scheduling while atomic: "
-			    "kworker/0:1/12/0x00000002");
+	assert_string_equal(ev->first_line, "BUG: scheduling while atomic: "
+					    "kworker/0:1/12/0x00000002");
 	check_where(ev, NULL, 0, NULL);
 	console_scanner_release(&s);
 }
@@ -309,8 +307,7 @@ static void test_streaming_pieces(void **state)
 	for (size_t i = 0; i < whole.events_nr; i++) {
 		assert_string_equal(bits.events[i].first_line,
 				    whole.events[i].first_line);
-		assert_int_equal(bits.events[i].lineno,
-				 whole.events[i].lineno);
+		assert_int_equal(bits.events[i].lineno, whole.events[i].lineno);
 		assert_int_equal(bits.events[i].trace_nr,
 				 whole.events[i].trace_nr);
 	}

@@ -22,8 +22,7 @@ static void read_fixture(struct strbuf *sb, const char *name)
 	const char *top = getenv("BACKPORT_TOP");
 	struct strbuf path = STRBUF_INIT;
 
-	strbuf_addf(&path, "%s/tests/fixtures/ktap/%s", top ? top : ".",
-		    name);
+	strbuf_addf(&path, "%s/tests/fixtures/ktap/%s", top ? top : ".", name);
 	if (strbuf_read_file(sb, path.buf) < 0)
 		fail_msg("%s", error_last());
 	strbuf_release(&path);
@@ -265,8 +264,8 @@ static void test_truncated_crash_streaming(void **state)
 	assert_false(ktap_parser_in_progress(&p, &nr, &name));
 	for (size_t i = 0; i < sb.len; i += 7)
 		assert_int_equal(ktap_parser_write(&p, sb.buf + i,
-						   sb.len - i < 7 ? sb.len - i
-								  : 7),
+						   sb.len - i < 7 ? sb.len - i :
+								    7),
 				 0);
 	assert_true(ktap_parser_in_progress(&p, &nr, &name));
 	assert_int_equal(nr, 3);
@@ -284,6 +283,7 @@ static void test_truncated_crash_streaming(void **state)
 	assert_int_equal(ktap_parser_feed(&p, "ok 4 x", 6), -1);
 	assert_non_null(strstr(error_last(), "finished"));
 	assert_int_equal(ktap_parser_finish(&p, &run), -1);
+	error_clear();
 	ktap_parser_release(&p);
 	ktap_test_release(&run);
 	strbuf_release(&sb);
@@ -338,22 +338,21 @@ static void test_line_forms(void **state)
 {
 	struct ktap_test run = KTAP_TEST_INIT;
 
-	parse_string(&run,
-		     "[    1.101010][    T1] KTAP version 1\r\n"
-		     "[    1.101011][    T1] 1..6\r\n"
-		     "[    1.101012][    T1]     # Subtest: suite\r\n"
-		     "[    1.101013][    T1]     KTAP version 1\r\n"
-		     "[    1.101014][    T1]     1..1\r\n"
-		     "[    1.200000] kvm: Nested Paging enabled\r\n"
-		     "[    1.101015][    T1]     ok 1 case\r\n"
-		     "[    1.101016][    T1] ok 1 suite\r\n"
-		     "ok 2 - dash name # skip not here\n"
-		     "not ok 3 tabbed\t# Skipped: no vmx\n"
-		     "ok 4 passed # rcode=0\n"
-		     "ok 5 okay # SKIPPY is not a directive\n"
-		     "okay 6 is not a result\n"
-		     "ok 6\n"
-		     "ok 7 beyond the plan\n");
+	parse_string(&run, "[    1.101010][    T1] KTAP version 1\r\n"
+			   "[    1.101011][    T1] 1..6\r\n"
+			   "[    1.101012][    T1]     # Subtest: suite\r\n"
+			   "[    1.101013][    T1]     KTAP version 1\r\n"
+			   "[    1.101014][    T1]     1..1\r\n"
+			   "[    1.200000] kvm: Nested Paging enabled\r\n"
+			   "[    1.101015][    T1]     ok 1 case\r\n"
+			   "[    1.101016][    T1] ok 1 suite\r\n"
+			   "ok 2 - dash name # skip not here\n"
+			   "not ok 3 tabbed\t# Skipped: no vmx\n"
+			   "ok 4 passed # rcode=0\n"
+			   "ok 5 okay # SKIPPY is not a directive\n"
+			   "okay 6 is not a result\n"
+			   "ok 6\n"
+			   "ok 7 beyond the plan\n");
 	assert_int_equal(run.subtests_nr, 7);
 	assert_string_equal(run.subtests[0].name, "suite");
 	assert_int_equal(run.subtests[0].subtests_nr, 1);

@@ -13,26 +13,32 @@
 #include "util/xalloc.h"
 
 enum trace_state {
-	TRACE_NONE,	/* no "Call Trace:" yet */
-	TRACE_IN,	/* reading its entries */
+	TRACE_NONE, /* no "Call Trace:" yet */
+	TRACE_IN, /* reading its entries */
 	TRACE_DONE,
 };
 
 static const char *const kind_names[CONSOLE_KIND_NR] = {
-	[CONSOLE_PANIC] = "panic",	   [CONSOLE_OOPS] = "oops",
-	[CONSOLE_BUG] = "bug",		   [CONSOLE_WARNING] = "warning",
-	[CONSOLE_LOCKDEP] = "lockdep",	   [CONSOLE_RCU_STALL] = "rcu-stall",
-	[CONSOLE_HUNG_TASK] = "hung-task", [CONSOLE_LOCKUP] = "lockup",
-	[CONSOLE_KASAN] = "kasan",	   [CONSOLE_UBSAN] = "ubsan",
-	[CONSOLE_KFENCE] = "kfence",	   [CONSOLE_GPF] = "gpf",
+	[CONSOLE_PANIC] = "panic",
+	[CONSOLE_OOPS] = "oops",
+	[CONSOLE_BUG] = "bug",
+	[CONSOLE_WARNING] = "warning",
+	[CONSOLE_LOCKDEP] = "lockdep",
+	[CONSOLE_RCU_STALL] = "rcu-stall",
+	[CONSOLE_HUNG_TASK] = "hung-task",
+	[CONSOLE_LOCKUP] = "lockup",
+	[CONSOLE_KASAN] = "kasan",
+	[CONSOLE_UBSAN] = "ubsan",
+	[CONSOLE_KFENCE] = "kfence",
+	[CONSOLE_GPF] = "gpf",
 };
 
 /* What lockdep (and RCU-lockdep) put after "WARNING: " in a header. */
 static const char *const lockdep_words[] = {
-	"locking dependency", "recursive locking", "inconsistent lock state",
-	"lock order detected", "lock inversion", "suspicious RCU usage",
-	"unlock balance", "held lock freed", "lock held when returning",
-	"lock was not taken", "bad contention", "chain_key collision",
+	"locking dependency",  "recursive locking", "inconsistent lock state",
+	"lock order detected", "lock inversion",    "suspicious RCU usage",
+	"unlock balance",      "held lock freed",   "lock held when returning",
+	"lock was not taken",  "bad contention",    "chain_key collision",
 };
 
 const char *console_kind_name(enum console_kind kind)
@@ -168,8 +174,7 @@ static bool parse_function(const char *s, char **func)
  * "path/to/file.c:123" at `s`: set *file and *line, return the end.
  * NULL (nothing set) if `s` does not start with one.
  */
-static const char *parse_location(const char *s, char **file,
-				  unsigned *line)
+static const char *parse_location(const char *s, char **file, unsigned *line)
 {
 	size_t n = 0;
 	char *end;
@@ -338,16 +343,16 @@ static bool trace_line(const char *s, struct console_event *ev,
 			*state = TRACE_DONE;
 		return true;
 	}
-	if (p[0] == '[' && p[1] == '<') {	/* old: " [<ffff...>] func+0x" */
+	if (p[0] == '[' && p[1] == '<') { /* old: " [<ffff...>] func+0x" */
 		p = strchr(p, ']');
 		if (!p)
 			return false;
 		p += strspn(p + 1, " ") + 1;
 	}
 	if (starts_with(p, "? "))
-		return true;			/* unreliable: leave it out */
+		return true; /* unreliable: leave it out */
 	if (starts_with(p, "0x"))
-		return true;			/* no symbol */
+		return true; /* no symbol */
 	if (!parse_function(p, &func))
 		return false;
 	if (ev->trace_nr < CONSOLE_MAX_TRACE) {
@@ -496,8 +501,7 @@ void console_scanner_finish(struct console_scanner *s)
 	s->open = -1;
 }
 
-int console_scan_buffer(struct console_scanner *s, const char *buf,
-			size_t len)
+int console_scan_buffer(struct console_scanner *s, const char *buf, size_t len)
 {
 	int ret = console_scanner_write(s, buf, len);
 

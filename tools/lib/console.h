@@ -88,19 +88,22 @@ enum console_kind {
 
 struct console_event {
 	enum console_kind kind;
-	char *first_line;	/* the line that opened it, timestamp stripped */
-	unsigned lineno;	/* its 1-based line number in the log */
-	double timestamp;	/* its printk time in seconds, or -1 */
-	char *file;		/* "arch/x86/kvm/mmu/mmu.c", or NULL */
-	unsigned file_line;	/* 6543, or 0 */
-	char *function;		/* "kvm_mmu_zap_all_fast", or NULL */
-	char **trace;		/* function names, innermost first */
+	char *first_line; /* the line that opened it, timestamp stripped */
+	unsigned lineno; /* its 1-based line number in the log */
+	double timestamp; /* its printk time in seconds, or -1 */
+	char *file; /* "arch/x86/kvm/mmu/mmu.c", or NULL */
+	unsigned file_line; /* 6543, or 0 */
+	char *function; /* "kvm_mmu_zap_all_fast", or NULL */
+	char **trace; /* function names, innermost first */
 	size_t trace_nr, trace_alloc;
-	unsigned test_number;	/* the test in progress, or 0 */
-	char *test;		/* its name, or NULL */
+	unsigned test_number; /* the test in progress, or 0 */
+	char *test; /* its name, or NULL */
 };
 
-#define CONSOLE_EVENT_INIT { .timestamp = -1 }
+#define CONSOLE_EVENT_INIT      \
+	{                       \
+		.timestamp = -1 \
+	}
 
 void console_event_init(struct console_event *ev);
 void console_event_release(struct console_event *ev);
@@ -111,17 +114,20 @@ const char *console_kind_name(enum console_kind kind);
 struct console_scanner {
 	struct console_event *events;
 	size_t events_nr, events_alloc;
-	unsigned lineno;		/* lines fed so far */
-	unsigned test_number;		/* see console_scanner_set_test() */
+	unsigned lineno; /* lines fed so far */
+	unsigned test_number; /* see console_scanner_set_test() */
 	char *test;
-	struct strbuf partial;		/* console_scanner_write()'s rest */
+	struct strbuf partial; /* console_scanner_write()'s rest */
 	/* private */
-	int open;			/* index of the open event, or -1 */
-	int trace_state;		/* 0 none yet, 1 in it, 2 done */
-	bool merged;			/* it took an "Oops:" line already */
+	int open; /* index of the open event, or -1 */
+	int trace_state; /* 0 none yet, 1 in it, 2 done */
+	bool merged; /* it took an "Oops:" line already */
 };
 
-#define CONSOLE_SCANNER_INIT { .partial = STRBUF_INIT, .open = -1 }
+#define CONSOLE_SCANNER_INIT                       \
+	{                                          \
+		.partial = STRBUF_INIT, .open = -1 \
+	}
 
 void console_scanner_init(struct console_scanner *s);
 void console_scanner_release(struct console_scanner *s);
@@ -151,8 +157,7 @@ int console_scanner_write(struct console_scanner *s, const char *buf,
 void console_scanner_finish(struct console_scanner *s);
 
 /* Scan a whole log (init, feed, finish); `s` must be fresh. */
-int console_scan_buffer(struct console_scanner *s, const char *buf,
-			size_t len);
+int console_scan_buffer(struct console_scanner *s, const char *buf, size_t len);
 
 /* Is any event of `kind` there? */
 bool console_scanner_has(const struct console_scanner *s,

@@ -21,10 +21,10 @@
 
 struct ktap_level {
 	struct strbuf prefix;
-	struct ktap_test block;	/* version, plan, bail_out, subtests, diag */
-	char *marker;		/* name of the test in progress, or NULL */
-	bool started;		/* output at this level since the last result */
-	unsigned last;		/* number of the last result */
+	struct ktap_test block; /* version, plan, bail_out, subtests, diag */
+	char *marker; /* name of the test in progress, or NULL */
+	bool started; /* output at this level since the last result */
+	unsigned last; /* number of the last result */
 };
 
 /* Plans beyond this are noise on the line, not plans. */
@@ -33,7 +33,7 @@ struct ktap_level {
 enum line_kind {
 	LINE_UNKNOWN,
 	LINE_VERSION,
-	LINE_NESTED,		/* an indented version line: a new level */
+	LINE_NESTED, /* an indented version line: a new level */
 	LINE_PLAN,
 	LINE_RESULT,
 	LINE_BAIL,
@@ -41,10 +41,10 @@ enum line_kind {
 };
 
 static const char *const result_names[KTAP_RESULT_NR] = {
-	[KTAP_PASS] = "pass",		[KTAP_FAIL] = "fail",
-	[KTAP_SKIP] = "skip",		[KTAP_XFAIL] = "xfail",
-	[KTAP_TIMEOUT] = "timeout",	[KTAP_ERROR] = "error",
-	[KTAP_CRASH] = "crash",		[KTAP_INCOMPLETE] = "incomplete",
+	[KTAP_PASS] = "pass",	    [KTAP_FAIL] = "fail",
+	[KTAP_SKIP] = "skip",	    [KTAP_XFAIL] = "xfail",
+	[KTAP_TIMEOUT] = "timeout", [KTAP_ERROR] = "error",
+	[KTAP_CRASH] = "crash",	    [KTAP_INCOMPLETE] = "incomplete",
 	[KTAP_MISSING] = "missing",
 };
 
@@ -237,7 +237,8 @@ static enum line_kind classify(const char *rest, size_t *indent)
 		return LINE_VERSION;
 	if (starts_with(rest, "1..") && isdigit((unsigned char)rest[3]))
 		return LINE_PLAN;
-	if ((skip_prefix(rest, "ok ", &s) || skip_prefix(rest, "not ok ", &s)) &&
+	if ((skip_prefix(rest, "ok ", &s) ||
+	     skip_prefix(rest, "not ok ", &s)) &&
 	    isdigit((unsigned char)*s))
 		return LINE_RESULT;
 	if (starts_with(rest, "Bail out!"))
@@ -271,10 +272,14 @@ static void parse_directive(struct ktap_test *t, bool ok, const char *d)
 		const char *word;
 		enum ktap_result result;
 	} words[] = {
-		{ "SKIP", KTAP_SKIP },		{ "TODO", KTAP_XFAIL },
-		{ "XFAIL", KTAP_XFAIL },	{ "TIMEOUT", KTAP_TIMEOUT },
-		{ "ERROR", KTAP_ERROR },	{ "CRASH", KTAP_CRASH },
-		{ "INCOMPLETE", KTAP_INCOMPLETE }, { "MISSING", KTAP_MISSING },
+		{ "SKIP", KTAP_SKIP },
+		{ "TODO", KTAP_XFAIL },
+		{ "XFAIL", KTAP_XFAIL },
+		{ "TIMEOUT", KTAP_TIMEOUT },
+		{ "ERROR", KTAP_ERROR },
+		{ "CRASH", KTAP_CRASH },
+		{ "INCOMPLETE", KTAP_INCOMPLETE },
+		{ "MISSING", KTAP_MISSING },
 	};
 	const char *reason = d;
 
@@ -292,8 +297,8 @@ static void parse_directive(struct ktap_test *t, bool ok, const char *d)
 		if (!is_word_end(*e) && *e != ':')
 			continue;
 		t->result = words[i].result;
-		if (t->result == KTAP_XFAIL && ok && !strcasecmp(words[i].word,
-								 "TODO"))
+		if (t->result == KTAP_XFAIL && ok &&
+		    !strcasecmp(words[i].word, "TODO"))
 			t->result = KTAP_PASS; /* a TODO that passed */
 		reason = e + (*e == ':');
 		break;
@@ -630,8 +635,8 @@ void ktap_parser_crash(struct ktap_parser *p, const char *reason)
 static enum ktap_result sum_up(const struct ktap_test *root, bool crashed)
 {
 	static const enum ktap_result worst[] = {
-		KTAP_CRASH, KTAP_INCOMPLETE, KTAP_TIMEOUT, KTAP_ERROR,
-		KTAP_FAIL, KTAP_MISSING,
+		KTAP_CRASH, KTAP_INCOMPLETE, KTAP_TIMEOUT,
+		KTAP_ERROR, KTAP_FAIL,	     KTAP_MISSING,
 	};
 	unsigned counts[KTAP_RESULT_NR];
 
@@ -653,8 +658,7 @@ static enum ktap_result sum_up(const struct ktap_test *root, bool crashed)
 int ktap_parser_finish(struct ktap_parser *p, struct ktap_test *out)
 {
 	enum ktap_result cut = p->crash_reason ? KTAP_CRASH : KTAP_INCOMPLETE;
-	const char *reason = p->crash_reason ? p->crash_reason :
-					       "output ended";
+	const char *reason = p->crash_reason ? p->crash_reason : "output ended";
 	bool nested;
 
 	if (p->finished)
@@ -702,9 +706,9 @@ static void print_result(struct strbuf *out, const struct ktap_test *t,
 			 const char *indent)
 {
 	static const char *const directive[KTAP_RESULT_NR] = {
-		[KTAP_SKIP] = "SKIP",		[KTAP_XFAIL] = "XFAIL",
-		[KTAP_TIMEOUT] = "TIMEOUT",	[KTAP_ERROR] = "ERROR",
-		[KTAP_CRASH] = "CRASH",		[KTAP_INCOMPLETE] = "INCOMPLETE",
+		[KTAP_SKIP] = "SKIP",	    [KTAP_XFAIL] = "XFAIL",
+		[KTAP_TIMEOUT] = "TIMEOUT", [KTAP_ERROR] = "ERROR",
+		[KTAP_CRASH] = "CRASH",	    [KTAP_INCOMPLETE] = "INCOMPLETE",
 		[KTAP_MISSING] = "MISSING",
 	};
 	bool ok = t->result == KTAP_PASS || t->result == KTAP_SKIP ||

@@ -66,12 +66,12 @@ enum ktap_result {
 	KTAP_PASS,
 	KTAP_FAIL,
 	KTAP_SKIP,
-	KTAP_XFAIL,		/* "# XFAIL", or "not ok ... # TODO" */
+	KTAP_XFAIL, /* "# XFAIL", or "not ok ... # TODO" */
 	KTAP_TIMEOUT,
 	KTAP_ERROR,
-	KTAP_CRASH,		/* in progress when the guest crashed */
-	KTAP_INCOMPLETE,	/* in progress when the output stopped */
-	KTAP_MISSING,		/* planned, never started */
+	KTAP_CRASH, /* in progress when the guest crashed */
+	KTAP_INCOMPLETE, /* in progress when the output stopped */
+	KTAP_MISSING, /* planned, never started */
 	KTAP_RESULT_NR
 };
 
@@ -79,27 +79,30 @@ enum ktap_result {
 #define KTAP_MAX_DIAG 200
 
 struct ktap_test {
-	char *name;		/* the description, or NULL */
-	unsigned number;	/* 1-based; 0 for the root of a run */
+	char *name; /* the description, or NULL */
+	unsigned number; /* 1-based; 0 for the root of a run */
 	enum ktap_result result;
-	char *reason;		/* text after the directive / '#', or NULL */
-	int exit_code;		/* from "# exit=N", else -1 */
-	unsigned line;		/* input line of the result line, or 0 */
+	char *reason; /* text after the directive / '#', or NULL */
+	int exit_code; /* from "# exit=N", else -1 */
+	unsigned line; /* input line of the result line, or 0 */
 
 	/* Diagnostic lines before the result, without "# ". */
 	char **diag;
 	size_t diag_nr, diag_alloc;
-	size_t diag_dropped;	/* older lines dropped beyond KTAP_MAX_DIAG */
+	size_t diag_dropped; /* older lines dropped beyond KTAP_MAX_DIAG */
 
 	/* Subtests; for the root of a run, the top-level tests. */
-	char *version;		/* their version line, e.g. "TAP version 13" */
-	int plan;		/* their plan "1..N", or -1 */
-	char *bail_out;		/* "Bail out!" reason ("" if none), or NULL */
+	char *version; /* their version line, e.g. "TAP version 13" */
+	int plan; /* their plan "1..N", or -1 */
+	char *bail_out; /* "Bail out!" reason ("" if none), or NULL */
 	struct ktap_test *subtests;
 	size_t subtests_nr, subtests_alloc;
 };
 
-#define KTAP_TEST_INIT { .exit_code = -1, .plan = -1 }
+#define KTAP_TEST_INIT                      \
+	{                                   \
+		.exit_code = -1, .plan = -1 \
+	}
 
 void ktap_test_init(struct ktap_test *t);
 void ktap_test_release(struct ktap_test *t);
@@ -125,17 +128,20 @@ void ktap_test_count(const struct ktap_test *t, unsigned *counts);
 struct ktap_level;
 
 struct ktap_parser {
-	unsigned lineno;		/* lines fed so far */
-	bool seen_version;		/* a top-level version line came */
+	unsigned lineno; /* lines fed so far */
+	bool seen_version; /* a top-level version line came */
 	bool finished;
 	char *crash_reason;
-	struct strbuf partial;		/* ktap_parser_write()'s unfinished line */
+	struct strbuf partial; /* ktap_parser_write()'s unfinished line */
 	/* private: the open levels, 0 = top */
 	struct ktap_level *levels;
 	size_t levels_nr, levels_alloc;
 };
 
-#define KTAP_PARSER_INIT { .partial = STRBUF_INIT }
+#define KTAP_PARSER_INIT               \
+	{                              \
+		.partial = STRBUF_INIT \
+	}
 
 void ktap_parser_init(struct ktap_parser *p);
 void ktap_parser_release(struct ktap_parser *p);

@@ -604,7 +604,7 @@ static bool hunk_def_at(const struct hunkctx *hc, size_t i, const char **name,
  */
 static char *guard(const struct locator *lc, const struct hunkctx *hc,
 		   const struct level *lv, const struct pattern *pre,
-		   const long *map, long pos, long end, long dist)
+		   const long *map, long pos, long end)
 {
 	const struct pline **run = xcalloc(hc->h->nr + 1, sizeof(*run));
 	struct avail av = { lc, hc, pos, end, NULL, pre };
@@ -614,14 +614,13 @@ static char *guard(const struct locator *lc, const struct hunkctx *hc,
 
 	/* Runs of '+' lines already present. */
 	while (i < lv->b && !why.len) {
-		size_t k = 0, single_at;
+		size_t k = 0;
 		long at;
 
 		if (hc->pl[i].kind != PATCH_LINE_ADD) {
 			i++;
 			continue;
 		}
-		single_at = i;
 		for (; i < lv->b && hc->pl[i].kind == PATCH_LINE_ADD; i++)
 			if (!hc->pl[i].trivial)
 				run[k++] = &hc->pl[i];
@@ -640,7 +639,6 @@ static char *guard(const struct locator *lc, const struct hunkctx *hc,
 				    "added lines already present at %ld; "
 				    "refusing %s apply",
 				    at + 1, lv->fuzz ? "fuzzy" : "inexact");
-		(void)single_at;
 	}
 	/* A definition the file already has. */
 	av.map = map;
@@ -664,7 +662,6 @@ static char *guard(const struct locator *lc, const struct hunkctx *hc,
 		}
 	}
 	free(run);
-	(void)dist;
 	return why.len ? strbuf_detach(&why, NULL) : (strbuf_release(&why),
 						       NULL);
 }
@@ -835,6 +832,7 @@ static void guess_indent(struct strbuf *ind, const struct strbuf *out,
 {
 	const char *p, *b;
 	size_t pn, iw, bn;
+	unsigned stmt = 0;
 	long open;
 	int depth;
 
@@ -899,8 +897,7 @@ static void guess_indent(struct strbuf *ind, const struct strbuf *out,
 			if (depth >= 0) {
 				strbuf_reset(ind);
 				strbuf_add(ind, q, lead_ws(q, qn));
-				p = q;
-				pn = qn;
+				stmt = k;
 			}
 		}
 	}
@@ -909,7 +906,7 @@ static void guess_indent(struct strbuf *ind, const struct strbuf *out,
 		const char *q;
 		size_t qn;
 
-		if (out_prev(out, 1, &q, &qn)) {
+		if (out_prev(out, stmt + 1, &q, &qn)) {
 			size_t qw = lead_ws(q, qn);
 
 			if (is_braceless_control(q + qw, rtrim_len(q + qw, qn - qw)) &&
@@ -1277,7 +1274,7 @@ static void take_pre(struct locator *lc, struct locate_hunk_result *hr,
 	if (lv->fuzz || lv->ws || hr->offset || hc->damaged)
 		why = guard_ambiguous(lc, hc, lv, pre, guess, hit);
 	if (!why && (lv->fuzz || lv->ws || hr->offset || hc->damaged))
-		why = guard(lc, hc, lv, pre, map, hit->pos, end, hit->dist);
+		why = guard(lc, hc, lv, pre, map, hit->pos, end);
 	if (why) {
 		hr->status = HUNK_FAILED;
 		hr->reason = why;

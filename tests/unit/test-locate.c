@@ -280,9 +280,10 @@ static void offset_nearest(void **state)
 	assert_status(&res, 0, HUNK_OFFSET);
 	assert_int_equal(res.hunks[0].offset, 8);
 	assert_int_equal(res.hunks[0].pos, 28);
-	assert_non_null(strstr(res.out.buf, "filler_24();\n\tspin_lock(&kvm->"
-					    "mmu_lock);\n\tkvm_mmu_reset_context"
-					    "(vcpu);\n\tkvm_mmu_unload(vcpu);"));
+	assert_non_null(strstr(res.out.buf,
+			       "filler_24();\n\tspin_lock(&kvm->"
+			       "mmu_lock);\n\tkvm_mmu_reset_context"
+			       "(vcpu);\n\tkvm_mmu_unload(vcpu);"));
 	locate_result_release(&res);
 
 	/* Copies at line 14 (6 up) and 32 (12 down). */
@@ -297,9 +298,10 @@ static void offset_nearest(void **state)
 	assert_status(&res, 0, HUNK_OFFSET);
 	assert_int_equal(res.hunks[0].offset, -6);
 	assert_int_equal(res.hunks[0].pos, 14);
-	assert_non_null(strstr(res.out.buf, "filler_13();\n\tspin_lock(&kvm->"
-					    "mmu_lock);\n\tkvm_mmu_reset_context"
-					    "(vcpu);\n\tkvm_mmu_unload(vcpu);"));
+	assert_non_null(strstr(res.out.buf,
+			       "filler_13();\n\tspin_lock(&kvm->"
+			       "mmu_lock);\n\tkvm_mmu_reset_context"
+			       "(vcpu);\n\tkvm_mmu_unload(vcpu);"));
 	locate_result_release(&res);
 	strbuf_release(&file);
 	file_release(&pf);
@@ -318,13 +320,16 @@ static const char init_hunk[] =
 static void fuzz_1_and_2(void **state)
 {
 	char *base = fixture("mmu-base.c", NULL);
-	char *f1 = replace(base, "\tkvm->arch.shadow_mmio_value = shadow_mmio_value;",
+	char *f1 = replace(base,
+			   "\tkvm->arch.shadow_mmio_value = shadow_mmio_value;",
 			   "\tkvm->arch.shadow_mmio_value = 0;");
-	char *f2a = replace(f1, "\tif (tdp_mmu_enabled) {\n\t\tkvm_mmu_init_tdp",
+	char *f2a = replace(f1,
+			    "\tif (tdp_mmu_enabled) {\n\t\tkvm_mmu_init_tdp",
 			    "\tif (tdp_mmu_enabled && !kvm->arch.no_tdp) {\n"
 			    "\t\tkvm_mmu_init_tdp");
-	char *f2 = replace(f2a, "\tINIT_LIST_HEAD(&kvm->arch.active_mmu_pages);",
-			   "\tINIT_LIST_HEAD(&kvm->arch.active_mmu_pages_list);");
+	char *f2 =
+		replace(f2a, "\tINIT_LIST_HEAD(&kvm->arch.active_mmu_pages);",
+			"\tINIT_LIST_HEAD(&kvm->arch.active_mmu_pages_list);");
 	struct patch_file pf = { 0 };
 	struct locate_result res = LOCATE_RESULT_INIT;
 
@@ -447,11 +452,12 @@ static void reworked(void **state)
 	assert_int_equal(res.presence, LOCATE_PRESENT_SOME);
 	assert_string_equal(res.out.buf, file);
 	locate_rej_file(&rej, &p.files[0], &res);
-	assert_prefix(rej.buf, "--- a/arch/x86/kvm/mmu/mmu.c\n"
-			       "+++ b/arch/x86/kvm/mmu/mmu.c\n"
-			       "@@ -152,14 +165,19 @@ void "
-			       "kvm_arch_flush_shadow_memslot(struct kvm *kvm,\n"
-			       " \t};\n");
+	assert_prefix(rej.buf,
+		      "--- a/arch/x86/kvm/mmu/mmu.c\n"
+		      "+++ b/arch/x86/kvm/mmu/mmu.c\n"
+		      "@@ -152,14 +165,19 @@ void "
+		      "kvm_arch_flush_shadow_memslot(struct kvm *kvm,\n"
+		      " \t};\n");
 	strbuf_release(&rej);
 	locate_result_release(&res);
 	patch_release(&p);
@@ -465,7 +471,8 @@ static void reworked(void **state)
 static void conflict_lines_differ(void **state)
 {
 	char *base = fixture("mmu-base.c", NULL);
-	char *old1 = replace(base, "kvm_tdp_mmu_zap_invalidated_roots(kvm, true);",
+	char *old1 = replace(base,
+			     "kvm_tdp_mmu_zap_invalidated_roots(kvm, true);",
 			     "kvm_tdp_mmu_zap_invalidated_roots(kvm);");
 	char *old = replace(old1, "int kvm_mmu_init_vm(struct kvm *kvm)",
 			    "void kvm_mmu_init_vm(struct kvm *kvm)");
@@ -600,18 +607,19 @@ static void no_newline_at_end(void **state)
 
 static void start_and_end_of_file(void **state)
 {
-	static const char file[] = "// SPDX-License-Identifier: GPL-2.0\n"
-				   "#include <linux/kvm_host.h>\n"
-				   "#include \"mmu.h\"\n"
-				   "#include \"spte.h\"\n"
-				   "\n"
-				   "bool __read_mostly enable_mmio_caching = true;\n"
-				   "u64 __read_mostly shadow_host_writable_mask;\n"
-				   "\n"
-				   "void kvm_mmu_spte_module_init(void)\n"
-				   "{\n"
-				   "\tallow_mmio_caching = enable_mmio_caching;\n"
-				   "}\n";
+	static const char file[] =
+		"// SPDX-License-Identifier: GPL-2.0\n"
+		"#include <linux/kvm_host.h>\n"
+		"#include \"mmu.h\"\n"
+		"#include \"spte.h\"\n"
+		"\n"
+		"bool __read_mostly enable_mmio_caching = true;\n"
+		"u64 __read_mostly shadow_host_writable_mask;\n"
+		"\n"
+		"void kvm_mmu_spte_module_init(void)\n"
+		"{\n"
+		"\tallow_mmio_caching = enable_mmio_caching;\n"
+		"}\n";
 	struct patch_file pf = { 0 };
 	struct locate_result res = LOCATE_RESULT_INIT;
 	char *moved;
@@ -737,7 +745,8 @@ static void check_repairs(const struct locate_result *res,
 {
 	for (size_t i = 0; i < res->nr; i++) {
 		for (size_t j = 0; j < res->hunks[i].repairs_nr; j++) {
-			const struct locate_repair *r = &res->hunks[i].repairs[j];
+			const struct locate_repair *r =
+				&res->hunks[i].repairs[j];
 			const char *s = res->out.buf;
 
 			assert_int_equal(pf->hunks[i].lines[r->line].kind, '+');
@@ -992,7 +1001,8 @@ static void added_lines_present_refused(void **state)
 	apply_ok(&res, &one, moved, NULL);
 	assert_status(&res, 0, HUNK_FAILED);
 	assert_prefix(res.hunks[0].reason, "added lines already present at ");
-	assert_non_null(strstr(res.hunks[0].reason, "; refusing inexact apply"));
+	assert_non_null(
+		strstr(res.hunks[0].reason, "; refusing inexact apply"));
 	assert_string_equal(res.out.buf, moved);
 	locate_result_release(&res);
 	patch_release(&p);
@@ -1008,11 +1018,13 @@ static void added_lines_present_refused(void **state)
 static void added_line_near_fuzzy_match(void **state)
 {
 	char *base = fixture("mmu-base.c", NULL);
-	char *f1 = replace(base, "\tkvm->arch.shadow_mmio_value = shadow_mmio_value;",
+	char *f1 = replace(base,
+			   "\tkvm->arch.shadow_mmio_value = shadow_mmio_value;",
 			   "\tkvm->arch.shadow_mmio_value = 0;");
-	char *f = replace(f1, "\tspin_lock_init(&kvm->arch.mmu_unsync_pages_lock);\n",
-			  "\tspin_lock_init(&kvm->arch.mmu_unsync_pages_lock);\n"
-			  "\tINIT_LIST_HEAD(&kvm->arch.zapped_obsolete_pages);\n");
+	char *f = replace(
+		f1, "\tspin_lock_init(&kvm->arch.mmu_unsync_pages_lock);\n",
+		"\tspin_lock_init(&kvm->arch.mmu_unsync_pages_lock);\n"
+		"\tINIT_LIST_HEAD(&kvm->arch.zapped_obsolete_pages);\n");
 	struct patch_file pf = { 0 };
 	struct locate_result res = LOCATE_RESULT_INIT;
 
@@ -1020,7 +1032,8 @@ static void added_line_near_fuzzy_match(void **state)
 	add_hunk(&pf, init_hunk);
 	apply_ok(&res, &pf, f, NULL);
 	assert_status(&res, 0, HUNK_FAILED);
-	assert_prefix(res.hunks[0].reason, "added lines already present at 122");
+	assert_prefix(res.hunks[0].reason,
+		      "added lines already present at 122");
 	locate_result_release(&res);
 	file_release(&pf);
 	free(base);
@@ -1043,11 +1056,12 @@ static void ambiguous_fuzz_refused(void **state)
 		      " \tkvm_vcpu_srcu_read_unlock(vcpu);\n"
 		      " \treturn r;\n");
 	for (int i = 0; i < 2; i++)
-		strbuf_addf(&file, "\tfiller_%d();\n"
-				   "\tkvm_vcpu_srcu_read_lock_%d(vcpu);\n"
-				   "\tr = kvm_mmu_reload(vcpu);\n"
-				   "\tkvm_vcpu_srcu_read_unlock(vcpu);\n"
-				   "\treturn r;\n",
+		strbuf_addf(&file,
+			    "\tfiller_%d();\n"
+			    "\tkvm_vcpu_srcu_read_lock_%d(vcpu);\n"
+			    "\tr = kvm_mmu_reload(vcpu);\n"
+			    "\tkvm_vcpu_srcu_read_unlock(vcpu);\n"
+			    "\treturn r;\n",
 			    i, i);
 	apply_ok(&res, &pf, file.buf, NULL);
 	assert_status(&res, 0, HUNK_FAILED);
@@ -1062,11 +1076,12 @@ static void moved_code_applies(void **state)
 {
 	struct patch_file pf = { 0 };
 	struct locate_result res = LOCATE_RESULT_INIT;
-	static const char file[] = "static int a(void)\n{\n\treturn 1;\n}\n\n"
-				   "static void kvm_mmu_free_roots_all(struct kvm *kvm)\n"
-				   "{\n\tkvm_mmu_free_roots(kvm, ALL);\n}\n\n"
-				   "static int b(void)\n{\n\treturn 2;\n}\n"
-				   "\nstatic int c(void)\n{\n\treturn 3;\n}\n";
+	static const char file[] =
+		"static int a(void)\n{\n\treturn 1;\n}\n\n"
+		"static void kvm_mmu_free_roots_all(struct kvm *kvm)\n"
+		"{\n\tkvm_mmu_free_roots(kvm, ALL);\n}\n\n"
+		"static int b(void)\n{\n\treturn 2;\n}\n"
+		"\nstatic int c(void)\n{\n\treturn 3;\n}\n";
 
 	(void)state;
 	add_hunk(&pf, "@@ -3,10 +3,6 @@\n"
@@ -1095,12 +1110,13 @@ static void moved_code_applies(void **state)
 	apply_ok(&res, &pf, file, NULL);
 	assert_status(&res, 0, HUNK_APPLIED);
 	assert_status(&res, 1, HUNK_OFFSET);
-	assert_string_equal(res.out.buf,
-			    "static int a(void)\n{\n\treturn 1;\n}\n\n"
-			    "static int b(void)\n{\n\treturn 2;\n}\n"
-			    "\nstatic int c(void)\n{\n\treturn 3;\n}\n\n"
-			    "static void kvm_mmu_free_roots_all(struct kvm *kvm)\n"
-			    "{\n\tkvm_mmu_free_roots(kvm, ALL);\n}\n");
+	assert_string_equal(
+		res.out.buf,
+		"static int a(void)\n{\n\treturn 1;\n}\n\n"
+		"static int b(void)\n{\n\treturn 2;\n}\n"
+		"\nstatic int c(void)\n{\n\treturn 3;\n}\n\n"
+		"static void kvm_mmu_free_roots_all(struct kvm *kvm)\n"
+		"{\n\tkvm_mmu_free_roots(kvm, ALL);\n}\n");
 	locate_result_release(&res);
 	file_release(&pf);
 }

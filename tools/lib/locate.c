@@ -16,9 +16,9 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-#define RUN_WINDOW 200	/* "near the landing spot" for runs of lines */
-#define LINE_WINDOW 3	/* ... and for a single added line */
-#define QUOTE_MAX 60	/* longest line quoted in a reason */
+#define RUN_WINDOW 200 /* "near the landing spot" for runs of lines */
+#define LINE_WINDOW 3 /* ... and for a single added line */
+#define QUOTE_MAX 60 /* longest line quoted in a reason */
 
 /* A line of the file or the reference, and its normalised form. */
 struct fline {
@@ -35,7 +35,10 @@ struct ftext {
 	size_t nr, alloc;
 };
 
-#define FTEXT_INIT { NULL, 0, 0 }
+#define FTEXT_INIT         \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* A line of the hunk, normalised. */
 struct pline {
@@ -51,24 +54,27 @@ struct pline {
 struct pattern {
 	size_t *idx;
 	size_t n;
-	bool nontrivial;	/* holds at least one non-trivial line */
+	bool nontrivial; /* holds at least one non-trivial line */
 };
 
-#define PATTERN_INIT { NULL, 0, false }
+#define PATTERN_INIT           \
+	{                      \
+		NULL, 0, false \
+	}
 
 /* One try: which lines, compared how, anchored where. */
 struct level {
 	unsigned fuzz;
 	bool ws;
-	size_t a, b;		/* hunk lines [a, b) */
+	size_t a, b; /* hunk lines [a, b) */
 	bool astart, aend;
 };
 
 /* Where a pattern matched. */
 struct hit {
 	bool found;
-	long pos, end;		/* file lines [pos, end) */
-	long dist;		/* from the guess */
+	long pos, end; /* file lines [pos, end) */
+	long dist; /* from the guess */
 };
 
 /* Everything about the file being patched. */
@@ -78,7 +84,7 @@ struct locator {
 	struct ftext file;
 	struct ftext ref;
 	bool have_ref;
-	bool *removed;		/* file lines removed by hunks that landed */
+	bool *removed; /* file lines removed by hunks that landed */
 	struct locate_result *res;
 	/* The emitter: lines of `file` before `fpos` are in res->out. */
 	long fpos;
@@ -96,7 +102,7 @@ struct hunkctx {
 	struct pline *pl;
 	bool damaged;
 	bool ws_only;
-	long base;		/* 0-based line the header points at */
+	long base; /* 0-based line the header points at */
 };
 
 static bool is_ident(int c)
@@ -235,7 +241,8 @@ static void pattern_build(struct pattern *pat, const struct hunkctx *hc,
 		if (old_side ? !is_old_side(x->kind) : !is_new_side(x->kind))
 			continue;
 		if (lv->ws && x->blank &&
-		    (x->kind == PATCH_LINE_CONTEXT || x->kind == PATCH_LINE_ADD))
+		    (x->kind == PATCH_LINE_CONTEXT ||
+		     x->kind == PATCH_LINE_ADD))
 			continue;
 		pat->idx[pat->n++] = i;
 		if (!x->trivial)
@@ -256,8 +263,8 @@ static bool rest_blank(const struct ftext *f, long from, long to)
  * pattern line i (when map is not NULL) and *end with the line after.
  */
 static bool match_at(const struct ftext *f, const struct hunkctx *hc,
-		     const struct pattern *pat, const struct level *lv,
-		     long p, long *map, long *end)
+		     const struct pattern *pat, const struct level *lv, long p,
+		     long *map, long *end)
 {
 	long k = p;
 
@@ -275,8 +282,8 @@ static bool match_at(const struct ftext *f, const struct hunkctx *hc,
 			map[i] = k;
 		k++;
 	}
-	if (lv->aend && !(k == (long)f->nr ||
-			  (lv->ws && rest_blank(f, k, f->nr))))
+	if (lv->aend &&
+	    !(k == (long)f->nr || (lv->ws && rest_blank(f, k, f->nr))))
 		return false;
 	*end = k;
 	return true;
@@ -288,7 +295,7 @@ static bool match_at(const struct ftext *f, const struct hunkctx *hc,
  */
 static struct hit search(const struct locator *lc, const struct ftext *f,
 			 const struct hunkctx *hc, const struct pattern *pat,
-			 const struct level *lv, long guess, long lo, long not)
+			 const struct level *lv, long guess, long lo, long not )
 {
 	struct hit hit = { false, 0, 0, 0 };
 	long hi = f->nr;
@@ -311,7 +318,7 @@ static struct hit search(const struct locator *lc, const struct ftext *f,
 		for (int s = 0; s < (d ? 2 : 1); s++) {
 			long p = cand[s];
 
-			if (p < lo || p > hi || p == not)
+			if (p < lo || p > hi || p == not )
 				continue;
 			if (!match_at(f, hc, pat, lv, p, NULL, &end))
 				continue;
@@ -429,8 +436,8 @@ static void add_quoted(struct strbuf *sb, const char *s, size_t n)
 struct avail {
 	const struct locator *lc;
 	const struct hunkctx *hc;
-	long lo, hi;		/* the landing region, unavailable ... */
-	const long *map;	/* ... or only its '-' lines, when map is set */
+	long lo, hi; /* the landing region, unavailable ... */
+	const long *map; /* ... or only its '-' lines, when map is set */
 	const struct pattern *pre;
 };
 
@@ -482,8 +489,8 @@ static bool is_avail(const struct avail *av, long k)
  * with only trivial or blank lines between, in [lo, hi)? Returns the
  * 0-based line where they begin, or -1.
  */
-static long find_run(const struct avail *av, const struct pline **run,
-		     size_t k, long lo, long hi)
+static long find_run(const struct avail *av, const struct pline **run, size_t k,
+		     long lo, long hi)
 {
 	const struct ftext *f = &av->lc->file;
 
@@ -519,12 +526,11 @@ static long find_run(const struct avail *av, const struct pline **run,
  * The name of the function a line defines, if it looks like a definition
  * head: "type name(" with no '=' or ';' and not a keyword.
  */
-static bool def_name(const char *s, size_t n, const char **name,
-		     size_t *nlen)
+static bool def_name(const char *s, size_t n, const char **name, size_t *nlen)
 {
-	static const char *const kw[] = { "if", "for", "while", "switch",
-					  "return", "else", "do", "sizeof",
-					  "case", "typeof", "goto" };
+	static const char *const kw[] = { "if",	    "for",    "while", "switch",
+					  "return", "else",   "do",    "sizeof",
+					  "case",   "typeof", "goto" };
 	const char *paren = memchr(s, '(', n);
 	const char *e, *b;
 
@@ -662,15 +668,14 @@ static char *guard(const struct locator *lc, const struct hunkctx *hc,
 		}
 	}
 	free(run);
-	return why.len ? strbuf_detach(&why, NULL) : (strbuf_release(&why),
-						       NULL);
+	return why.len ? strbuf_detach(&why, NULL) :
+			 (strbuf_release(&why), NULL);
 }
 
 /* A second place where a fuzzy pattern matches makes it ambiguous. */
-static char *guard_ambiguous(const struct locator *lc,
-			     const struct hunkctx *hc, const struct level *lv,
-			     const struct pattern *pre, long guess,
-			     const struct hit *hit)
+static char *guard_ambiguous(const struct locator *lc, const struct hunkctx *hc,
+			     const struct level *lv, const struct pattern *pre,
+			     long guess, const struct hit *hit)
 {
 	struct hit other;
 
@@ -703,8 +708,7 @@ static void emit(struct locator *lc, const char *p, size_t len, bool nl)
 static void emit_file(struct locator *lc, long from, long to)
 {
 	for (long k = from; k < to; k++)
-		emit(lc, lc->file.v[k].p, lc->file.v[k].len,
-		     lc->file.v[k].nl);
+		emit(lc, lc->file.v[k].p, lc->file.v[k].len, lc->file.v[k].nl);
 }
 
 /* The k-th non-blank line before the end of `sb` (0: the last). */
@@ -815,8 +819,7 @@ static void drop_one_level(struct strbuf *ind)
 		strbuf_setlen(ind, ind->len - 1);
 		return;
 	}
-	for (int i = 0; i < 8 && ind->len && ind->buf[ind->len - 1] == ' ';
-	     i++)
+	for (int i = 0; i < 8 && ind->len && ind->buf[ind->len - 1] == ' '; i++)
 		strbuf_setlen(ind, ind->len - 1);
 }
 
@@ -837,8 +840,9 @@ static void guess_indent(struct strbuf *ind, const struct strbuf *out,
 	int depth;
 
 	strbuf_reset(ind);
-	if (!tn || *t == '#' || (t[tn - 1] == ':' && !memchr(t, ' ', tn) &&
-				 !has_prefix(t, tn, "default")))
+	if (!tn || *t == '#' ||
+	    (t[tn - 1] == ':' && !memchr(t, ' ', tn) &&
+	     !has_prefix(t, tn, "default")))
 		return;
 	if (!out_prev(out, 0, &p, &pn))
 		return;
@@ -854,7 +858,7 @@ static void guess_indent(struct strbuf *ind, const struct strbuf *out,
 		return;
 	}
 	if (*b == '*' && !has_prefix(b, bn, "*/") && !has_suffix(b, bn, "*/")) {
-		return;	/* inside a comment: same column */
+		return; /* inside a comment: same column */
 	}
 	if (*b == '*') {
 		/* The comment closed: back to its opener's column. */
@@ -909,7 +913,8 @@ static void guess_indent(struct strbuf *ind, const struct strbuf *out,
 		if (out_prev(out, stmt + 1, &q, &qn)) {
 			size_t qw = lead_ws(q, qn);
 
-			if (is_braceless_control(q + qw, rtrim_len(q + qw, qn - qw)) &&
+			if (is_braceless_control(q + qw,
+						 rtrim_len(q + qw, qn - qw)) &&
 			    qw < ind->len) {
 				strbuf_reset(ind);
 				strbuf_add(ind, q, qw);
@@ -1166,11 +1171,11 @@ static void explain_failure(struct locator *lc, struct locate_hunk_result *hr,
 		}
 	}
 	if (best < 0 || !best_real || bad_i < 0) {
-		hr->reason = xstrdup(hc->ws_only ?
-				     "context not found; the change is "
-				     "whitespace only and cannot be matched "
-				     "ignoring whitespace" :
-				     "context not found");
+		hr->reason = xstrdup(
+			hc->ws_only ? "context not found; the change is "
+				      "whitespace only and cannot be matched "
+				      "ignoring whitespace" :
+				      "context not found");
 		hr->pos = guess + 1;
 	} else {
 		const struct pline *x = &hc->pl[pre.idx[bad_i]];
@@ -1194,9 +1199,9 @@ static void hunkctx_init(struct hunkctx *hc, const struct patch_hunk *h,
 	hc->hi = hi;
 	hc->h = h;
 	hc->pl = xcalloc(h->nr + 1, sizeof(*hc->pl));
-	hc->damaged = h->damage & (DAMAGE_INDENT_LOST |
-				   DAMAGE_BLANKS_COLLAPSED |
-				   DAMAGE_CONTEXT_MARKER_LOST);
+	hc->damaged = h->damage &
+		      (DAMAGE_INDENT_LOST | DAMAGE_BLANKS_COLLAPSED |
+		       DAMAGE_CONTEXT_MARKER_LOST);
 	hc->base = h->old_count ? (long)h->old_start - 1 : (long)h->old_start;
 	for (size_t i = 0; i < h->nr; i++) {
 		struct pline *x = &hc->pl[i];
@@ -1250,10 +1255,11 @@ static void set_applied_status(struct locate_hunk_result *hr,
 		hr->reason = xstrfmt("%u context line(s) ignored at each end",
 				     hr->fuzz);
 	else if (hr->status == HUNK_WHITESPACE)
-		hr->reason = xstrdup(hc->damaged ?
-				     "matched ignoring whitespace; indentation "
-				     "of added lines rebuilt" :
-				     "matched ignoring whitespace");
+		hr->reason = xstrdup(
+			hc->damaged ?
+				"matched ignoring whitespace; indentation "
+				"of added lines rebuilt" :
+				"matched ignoring whitespace");
 }
 
 /* Apply the match of the old side, or refuse it. */
@@ -1330,18 +1336,18 @@ static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 			if (ph.found && (!qh.found || (pre.n && !ph.dist))) {
 				take_pre(lc, hr, hc, &lv, &pre, &ph, expected,
 					 guess);
-			} else if (qh.found && (!ph.found || !pre.n ||
-						!qh.dist)) {
+			} else if (qh.found &&
+				   (!ph.found || !pre.n || !qh.dist)) {
 				hr->status = HUNK_ALREADY_APPLIED;
 				hr->pos = qh.pos + 1;
 				hr->offset = qh.pos - expected;
 				hr->fuzz = fuzz;
 				hr->whitespace = lv.ws || hc->damaged;
-				hr->out_pos = lc->out_lines +
-					      (qh.pos - lc->fpos) + 1;
+				hr->out_pos =
+					lc->out_lines + (qh.pos - lc->fpos) + 1;
 				hr->reason = xstrfmt(
-					"post-image found at %ld%s%s", qh.pos + 1,
-					fuzz ? " with fuzz" : "",
+					"post-image found at %ld%s%s",
+					qh.pos + 1, fuzz ? " with fuzz" : "",
 					lv.ws ? ", ignoring whitespace" : "");
 				lc->min_pos = qh.end;
 				lc->last_offset = hr->offset;
@@ -1349,8 +1355,8 @@ static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 				hr->status = HUNK_FAILED;
 				hr->pos = ph.pos + 1;
 				hr->offset = ph.pos - expected;
-				hr->out_pos = lc->out_lines +
-					      (ph.pos - lc->fpos) + 1;
+				hr->out_pos =
+					lc->out_lines + (ph.pos - lc->fpos) + 1;
 				hr->reason = xstrfmt(
 					"ambiguous: pre-image at %ld, post-image "
 					"at %ld",
@@ -1365,9 +1371,8 @@ static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 		}
 	}
 	hr->status = HUNK_FAILED;
-	explain_failure(lc, hr, hc, modes[1], guess0 < lc->min_pos ?
-						      lc->min_pos :
-						      guess0);
+	explain_failure(lc, hr, hc, modes[1],
+			guess0 < lc->min_pos ? lc->min_pos : guess0);
 	hr->offset = hr->pos - 1 - hc->base;
 	{
 		long p = hr->pos - 1 < lc->fpos ? lc->fpos : hr->pos - 1;

@@ -101,31 +101,34 @@ struct locate_opts {
 	size_t reference_len;
 };
 
-#define LOCATE_OPTS_INIT { 2, false, 0, NULL, 0 }
+#define LOCATE_OPTS_INIT             \
+	{                            \
+		2, false, 0, NULL, 0 \
+	}
 
 /* Set `o` to the defaults of LOCATE_OPTS_INIT. Owns nothing. */
 void locate_opts_init(struct locate_opts *o);
 
 enum locate_hunk_status {
-	HUNK_APPLIED,		/* exact, at the header position */
-	HUNK_OFFSET,		/* exact, at `offset` lines from it */
-	HUNK_FUZZ,		/* `fuzz` context lines ignored at each end */
-	HUNK_WHITESPACE,	/* matched ignoring whitespace, or rebuilt */
-	HUNK_ALREADY_APPLIED,	/* the post-image is there, the pre-image not */
-	HUNK_FAILED,		/* see `reason` */
+	HUNK_APPLIED, /* exact, at the header position */
+	HUNK_OFFSET, /* exact, at `offset` lines from it */
+	HUNK_FUZZ, /* `fuzz` context lines ignored at each end */
+	HUNK_WHITESPACE, /* matched ignoring whitespace, or rebuilt */
+	HUNK_ALREADY_APPLIED, /* the post-image is there, the pre-image not */
+	HUNK_FAILED, /* see `reason` */
 };
 
 enum locate_repair_how {
-	REPAIR_FROM_REFERENCE,	/* bytes of the line in opts.reference */
-	REPAIR_FROM_NEIGHBOURS,	/* indentation guessed */
+	REPAIR_FROM_REFERENCE, /* bytes of the line in opts.reference */
+	REPAIR_FROM_NEIGHBOURS, /* indentation guessed */
 };
 
 /* One '+' line of a damaged hunk whose whitespace was rebuilt. */
 struct locate_repair {
-	size_t line;			/* index in hunk->lines */
-	long out_line;			/* 1-based line in the result */
+	size_t line; /* index in hunk->lines */
+	long out_line; /* 1-based line in the result */
 	enum locate_repair_how how;
-	char *text;			/* as written, no newline; owned */
+	char *text; /* as written, no newline; owned */
 };
 
 /*
@@ -159,9 +162,9 @@ struct locate_hunk_result {
 
 /* Whether the change of the whole file is already there. */
 enum locate_presence {
-	LOCATE_PRESENT_NONE,	/* no hunk already applied */
-	LOCATE_PRESENT_SOME,	/* some hunks, not all: partially present */
-	LOCATE_PRESENT_ALL,	/* every hunk already applied */
+	LOCATE_PRESENT_NONE, /* no hunk already applied */
+	LOCATE_PRESENT_SOME, /* some hunks, not all: partially present */
+	LOCATE_PRESENT_ALL, /* every hunk already applied */
 };
 
 struct locate_result {
@@ -178,7 +181,10 @@ struct locate_result {
 	enum locate_presence presence;
 };
 
-#define LOCATE_RESULT_INIT { NULL, 0, STRBUF_INIT, 0, 0, 0, LOCATE_PRESENT_NONE }
+#define LOCATE_RESULT_INIT                                         \
+	{                                                          \
+		NULL, 0, STRBUF_INIT, 0, 0, 0, LOCATE_PRESENT_NONE \
+	}
 
 void locate_result_init(struct locate_result *res);
 void locate_result_release(struct locate_result *res);

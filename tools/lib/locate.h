@@ -227,6 +227,12 @@ void locate_rej_file(struct strbuf *out, const struct patch_file *pf,
  * continued with '\'; blank lines a damaged hunk lost are put back only
  * from a reference. NEEDSWORK: a function defined twice under #ifdef and
  * #else is taken for a duplicate definition (fuzzy matches only).
+ * NEEDSWORK: the guards do not run for an exact match at the header
+ * position (git apply's semantics), so an added block that also stands
+ * elsewhere is applied there. NEEDSWORK: `offset` of a damaged hunk counts
+ * the lines its header promises, so lost empty lines show as an offset.
+ * NEEDSWORK: searching is O(lines x pattern) per level: fine for files of
+ * ten thousand lines, not for generated megabyte files.
  */
 
 #endif

@@ -378,6 +378,59 @@ static void test_set_test_and_names(void **state)
 	assert_string_equal(console_kind_name(CONSOLE_KIND_NR), "unknown");
 }
 
+/* Fragments of reports glued at random: no crash, no leak. */
+static void test_noise(void **state)
+{
+	static const char *const frag[] = {
+		"Call Trace:",
+		" f+0x1/0x2",
+		" ? g+0x1/0x2",
+		" <TASK>",
+		" </TASK>",
+		"WARNING: CPU: 0 PID: 1 at a/b.c:3 f+0x1/0x2",
+		"BUG: KASAN: x in f+0x1",
+		"Oops: 0000 [#1]",
+		"RIP: 0010:h+0x",
+		"Kernel panic - not syncing: x",
+		"---[ end trace 0 ]---",
+		"=========================",
+		"UBSAN: x in a/b.c:1:2",
+		"[",
+		"INFO: task x:1 blocked for more than 1 seconds.",
+		"[    T1] ",
+		"[   1.000000] ",
+		"BUG: KFENCE: x in f+0x1/0x2",
+		"kernel BUG at ",
+		"WARNING: a.c:1 at f+0x1/0x2, CPU#0: x",
+		" [<ffff>] k+0x1/0x2",
+		"watchdog: ",
+		"rcu: INFO: rcu_x stall",
+		"a.c:",
+		"RIP: 0010:",
+	};
+	unsigned seed = 7;
+
+	for (int round = 0; round < 100; round++) {
+		struct console_scanner s = CONSOLE_SCANNER_INIT;
+		struct strbuf sb = STRBUF_INIT;
+
+		for (int i = 0; i < 80; i++) {
+			seed = seed * 1103515245 + 12345;
+			strbuf_addstr(&sb,
+				      frag[(seed >> 16) % ARRAY_SIZE(frag)]);
+			if ((seed >> 8) & 1)
+				strbuf_addch(&sb, '\n');
+		}
+		assert_int_equal(console_scan_buffer(&s, sb.buf, sb.len), 0);
+		for (size_t i = 0; i < s.events_nr; i++) {
+			assert_non_null(s.events[i].first_line);
+			assert_true(s.events[i].trace_nr <= CONSOLE_MAX_TRACE);
+		}
+		console_scanner_release(&s);
+		strbuf_release(&sb);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_streaming_pieces),
 		cmocka_unit_test(test_line_forms),
 		cmocka_unit_test(test_set_test_and_names),
+		cmocka_unit_test(test_noise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

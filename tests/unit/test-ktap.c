@@ -16,6 +16,7 @@
 #include "lib/ktap.h"
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 static void read_fixture(struct strbuf *sb, const char *name)
 {
@@ -449,6 +450,85 @@ static void test_diag_cap(void **state)
 	ktap_test_release(&run);
 }
 
+/*
+ * Line soup: random lines glued from fragments of every kind. Nothing
+ * may crash, and printing is a fixed point: print(parse(print(x))) ==
+ * print(x).
+ */
+static const char *const soup_fragments[] = {
+	"KTAP version 1",
+	"TAP version 13",
+	"1..3",
+	"1..0 # SKIP x",
+	"ok 1 a",
+	"not ok 2 b # TIMEOUT 5",
+	"ok 3 c # SKIP",
+	"# diag",
+	"#",
+	"Bail out! z",
+	"  ",
+	"    ",
+	"# ",
+	"\t",
+	"#\t",
+	"[   1.000000] ",
+	"[    T1] ",
+	"ok 99999999999 x",
+	"1..99999999",
+	"not ok 4 # exit=7",
+	"# Subtest: s",
+	"# running r",
+	"# selftests: kvm: q",
+	"ok",
+	"ok 0",
+	"#PF: x",
+	"[1.",
+	"- x",
+	"# KTAP version 1",
+	"x",
+	" # TODO",
+};
+
+static unsigned soup_next(unsigned *seed)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return (*seed >> 16) & 0x7fff;
+}
+
+static void test_soup(void **state)
+{
+	unsigned seed = 42;
+
+	for (int round = 0; round < 200; round++) {
+		struct ktap_test run = KTAP_TEST_INIT, again = KTAP_TEST_INIT;
+		struct strbuf in = STRBUF_INIT, one = STRBUF_INIT;
+		struct strbuf two = STRBUF_INIT;
+		unsigned lines = soup_next(&seed) % 60;
+
+		for (unsigned i = 0; i < lines; i++) {
+			unsigned parts = 1 + soup_next(&seed) % 3;
+
+			while (parts--)
+				strbuf_addstr(
+					&in,
+					soup_fragments[soup_next(&seed) %
+						       ARRAY_SIZE(
+							       soup_fragments)]);
+			strbuf_addch(&in, '\n');
+		}
+		parse_string(&run, in.buf);
+		ktap_print(&one, &run);
+		parse_string(&again, one.buf);
+		ktap_print(&two, &again);
+		assert_string_equal(one.buf, two.buf);
+		ktap_test_release(&run);
+		ktap_test_release(&again);
+		strbuf_release(&in);
+		strbuf_release(&one);
+		strbuf_release(&two);
+	}
+}
+
 static void test_names(void **state)
 {
 	assert_string_equal(ktap_result_name(KTAP_PASS), "pass");
@@ -474,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_holes),
 		cmocka_unit_test(test_lost_result_line),
 		cmocka_unit_test(test_diag_cap),
+		cmocka_unit_test(test_soup),
 		cmocka_unit_test(test_names),
 	};
 

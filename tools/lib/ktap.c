@@ -249,7 +249,7 @@ static enum line_kind classify(const char *rest, size_t *indent)
 	for (;;) {
 		if (*s == ' ' || *s == '\t')
 			s++;
-		else if (s[0] == '#' && s[1] == ' ')
+		else if (s[0] == '#' && (s[1] == ' ' || s[1] == '\t'))
 			s += 2;
 		else
 			break;
@@ -315,19 +315,28 @@ static void parse_directive(struct ktap_test *t, bool ok, const char *d)
 	}
 }
 
+/* The '#' that ends a test name: at the start or after a blank. */
+static const char *find_hash(const char *s)
+{
+	for (const char *h = s; (h = strchr(h, '#')); h++)
+		if (h == s || h[-1] == ' ' || h[-1] == '\t')
+			return h;
+	return NULL;
+}
+
 /* Parse "ok N desc # directive" (known to be a result line) into `t`. */
 static void parse_result(struct ktap_test *t, const char *rest)
 {
 	bool ok = starts_with(rest, "ok ");
 	const char *s = rest + (ok ? 3 : 7);
 	const char *desc, *hash, *end;
+	unsigned long n;
 	char *num_end;
 
-	t->number = (unsigned)strtoul(s, &num_end, 10);
+	n = strtoul(s, &num_end, 10);
+	t->number = n <= KTAP_MAX_PLAN ? n : 0; /* 0: the next one */
 	desc = num_end;
-	for (hash = desc; (hash = strchr(hash, '#')); hash++)
-		if (hash == desc || hash[-1] == ' ' || hash[-1] == '\t')
-			break;
+	hash = find_hash(desc);
 	end = hash ? hash : desc + strlen(desc);
 	while (desc < end && (*desc == ' ' || *desc == '\t'))
 		desc++;
@@ -383,6 +392,10 @@ static void settle_level(struct ktap_level *l, enum ktap_result cut,
 		l->started = false;
 	}
 
+	/* Holes up to the plan or the highest number are missing tests. */
+	for (size_t i = 0; i < b->subtests_nr; i++)
+		if (b->subtests[i].number > top)
+			top = b->subtests[i].number;
 	seen = xcalloc(top + 1, 1);
 	for (size_t i = 0; i < b->subtests_nr; i++)
 		if (b->subtests[i].number <= top)
@@ -493,7 +506,8 @@ static void handle_diag(struct ktap_parser *p, size_t k, const char *rest)
 		text++;
 	l->started = true;
 	if (!l->marker && (name = marker_name(text))) {
-		size_t n = strlen(name);
+		const char *hash = find_hash(name);
+		size_t n = hash ? (size_t)(hash - name) : strlen(name);
 
 		while (n && isspace((unsigned char)name[n - 1]))
 			n--;
@@ -739,9 +753,14 @@ static void print_block(struct strbuf *out, const struct ktap_test *t,
 			struct strbuf *indent)
 {
 	size_t len = indent->len;
+	unsigned plan = 0;
 
+	/* Numbers run 1..N with no holes after ktap_parser_finish(). */
+	for (size_t i = 0; i < t->subtests_nr; i++)
+		if (t->subtests[i].number > plan)
+			plan = t->subtests[i].number;
 	strbuf_addf(out, "%sKTAP version 1\n", indent->buf);
-	strbuf_addf(out, "%s1..%zu\n", indent->buf, t->subtests_nr);
+	strbuf_addf(out, "%s1..%u\n", indent->buf, plan);
 	for (size_t i = 0; i < t->subtests_nr; i++) {
 		const struct ktap_test *s = &t->subtests[i];
 

@@ -33,7 +33,8 @@
  *  - a stream that stops early (the guest died): tests with a result
  *    keep it, the test in progress at each level becomes INCOMPLETE (or
  *    CRASH after ktap_parser_crash()), planned tests that never ran are
- *    MISSING, and so are holes in the numbering.
+ *    MISSING, and so are holes in the numbering (a result number of 0 or
+ *    above 100000 is taken as the next number).
  *
  * The test in progress is the one after the last result at its level.
  * Its name is taken from the first marker since that result: "# Subtest:
@@ -60,6 +61,14 @@
  * NEEDSWORK: TAP 14's "Subtest:" form without a nested version line and
  * YAML blocks ("  ---" ... "  ...") are not understood; YAML lines are
  * ignored as unknown lines.
+ * NEEDSWORK: only "# " lines are kept as diagnostics; unknown lines
+ * (kernel messages, a test's output that runner.sh did not prefix) are
+ * dropped here: the console scanner (console.h) sees them.
+ * NEEDSWORK: diagnostics between a nested version line and its plan go
+ * to the parent (KUnit's "# Subtest:"), so in a level without a plan all
+ * of those before its first result do.
+ * NEEDSWORK: a second top-level version line (say a second run on the
+ * same console) is ignored; its results join the first run.
  */
 
 enum ktap_result {
@@ -191,7 +200,11 @@ int ktap_parse_buffer(struct ktap_test *out, const char *buf, size_t len);
  * Append `run` (a root as ktap_parser_finish() makes it) to `out` as
  * KTAP version 1: nested levels indented by two spaces, each test's
  * diagnostics before its subtests and result line, the root's own
- * diagnostics at the end. The printout parses back to the same tree.
+ * diagnostics at the end; each plan is the highest test number. The
+ * printout parses back to the same tree, and printing is a fixed point:
+ * print(parse(print(x))) == print(x). Our runner's KTAP (one top-level
+ * test per selftest, "# running NAME" markers, SKIP/TIMEOUT/ERROR
+ * directives, "# exit=N") prints back byte for byte.
  */
 void ktap_print(struct strbuf *out, const struct ktap_test *run);
 

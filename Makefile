@@ -30,6 +30,7 @@ LIB_OBJS += tools/util/usage.o
 LIB_OBJS += tools/util/xalloc.o
 
 # Domain modules: one noun each; they never print and never exit.
+LIB_OBJS += tools/lib/apply.o
 LIB_OBJS += tools/lib/console.o
 LIB_OBJS += tools/lib/debpkg.o
 LIB_OBJS += tools/lib/ktap.o
@@ -42,6 +43,7 @@ LIB_OBJS += tools/lib/trees.o
 LIB_OBJS += tools/lib/verdict.o
 
 # Subcommands: tools/cmd-<name>.c, one each, listed in tools/backport.c.
+CMD_OBJS += tools/cmd-apply.o
 CMD_OBJS += tools/cmd-import.o
 CMD_OBJS += tools/cmd-patch-id.o
 CMD_OBJS += tools/cmd-show.o

@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	  "import a patch series from mails into series/" },
 	{ "show", cmd_show, RUN_NEEDS_GIT,
 	  "show an imported series: patches, metadata, damage" },
+	{ "apply", cmd_apply, RUN_NEEDS_GIT,
+	  "apply a series onto every branch in memory, with verdicts" },
 	{ "patch-id", cmd_patch_id, RUN_NEEDS_GIT,
 	  "print the stable patch-id of patches read from files or stdin" },
 	{ "trees", cmd_trees, RUN_NEEDS_GIT,

@@ -10,6 +10,7 @@
 
 struct repo_opts;
 
+int cmd_apply(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_patch_id(int argc, char **argv);

@@ -5,6 +5,9 @@
  * the features that own them.
  */
 #include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <git2.h>
@@ -301,4 +304,38 @@ out:
 	git_config_iterator_free(it);
 	git_config_free(cfg);
 	return ret;
+}
+
+char *matrix_find_path(const char *opt)
+{
+	const char *env = getenv("BACKPORT_MATRIX");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (opt)
+		return xstrdup(opt);
+	if (env && *env)
+		return xstrdup(env);
+	if (path_exists("matrix/default.conf"))
+		return xstrdup("matrix/default.conf");
+	env = getenv("BACKPORT_TOP");
+	if (env && *env)
+		return xstrfmt("%s/matrix/default.conf", env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		for (int up = 0; up < 3; up++) {
+			char *slash = strrchr(exe, '/');
+			char *path;
+
+			if (!slash)
+				break;
+			*slash = '\0';
+			path = xstrfmt("%s/matrix/default.conf", exe);
+			if (path_exists(path))
+				return path;
+			free(path);
+		}
+	}
+	return xstrdup("matrix/default.conf");
 }

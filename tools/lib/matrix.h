@@ -83,4 +83,12 @@ struct matrix_branch *matrix_find_branch(const struct matrix *m,
 struct matrix_branch *matrix_branch_of(const struct matrix *m,
 				       const char *name);
 
+/*
+ * Where the matrix file is: `opt` (--matrix) when given, else
+ * $BACKPORT_MATRIX, else matrix/default.conf in the current directory,
+ * else in $BACKPORT_TOP, else next to the backport binary's source tree
+ * (<top>/build/<kind>/backport). Caller frees.
+ */
+char *matrix_find_path(const char *opt);
+
 #endif

@@ -1,0 +1,1024 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * apply: a series onto one target, in memory, with a verdict per patch.
+ * See apply.h for the order in which a patch is judged.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+void apply_target_init(struct apply_target *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static void apply_file_release(struct apply_file *f)
+{
+	free(f->path);
+	free(f->old_path);
+	locate_result_release(&f->loc);
+	strbuf_release(&f->merge_out);
+}
+
+static void apply_patch_release(struct apply_patch *p)
+{
+	for (size_t i = 0; i < p->nr; i++)
+		apply_file_release(&p->files[i]);
+	free(p->files);
+	free(p->detail);
+}
+
+void apply_target_release(struct apply_target *t)
+{
+	for (size_t i = 0; i < t->nr; i++)
+		apply_patch_release(&t->patches[i]);
+	free(t->patches);
+	free(t->name);
+	free(t->branch);
+	free(t->rev);
+	free(t->ref);
+	apply_target_init(t);
+}
+
+unsigned apply_parse_version(const char *name)
+{
+	const char *p = name;
+	unsigned major, minor;
+
+	skip_prefix(p, "linux-", &p);
+	if (*p == 'v')
+		p++;
+	if (sscanf(p, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major * 1000 + minor;
+}
+
+void apply_target_set(struct apply_target *t, const char *series,
+		      const char *branch, const char *rev)
+{
+	t->branch = xstrdup(branch);
+	t->rev = rev ? xstrdup(rev) : NULL;
+	t->name = rev ? xstrfmt("%s@%s", branch, rev) : xstrdup(branch);
+	t->ref = xstrfmt("refs/backport/%s/%s", series, t->name);
+	t->version = apply_parse_version(branch);
+	if (!t->version && rev)
+		t->version = apply_parse_version(rev);
+}
+
+/* The branch's commit: refs/heads/B, refs/remotes/origin/B, or B. */
+static int resolve_target(git_commit **out, git_repository *repo,
+			  const struct apply_target *t)
+{
+	static const char *const prefixes[] = { "refs/heads/",
+						"refs/remotes/origin/", "" };
+	git_object *obj = NULL;
+	int ret = -1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes) && !obj; i++) {
+		char *spec = xstrfmt("%s%s", prefixes[i], t->branch);
+
+		if (git_revparse_single(&obj, repo, spec) < 0)
+			obj = NULL;
+		free(spec);
+	}
+	if (!obj)
+		return error_set("branch '%s' does not exist in the "
+				 "repository", t->branch);
+	if (t->rev) {
+		char *spec = xstrfmt("%s^{commit}", t->rev);
+
+		git_object_free(obj);
+		obj = NULL;
+		ret = git_revparse_single(&obj, repo, spec);
+		free(spec);
+		if (ret < 0)
+			return error_set("'%s': no release or commit '%s' in "
+					 "the repository", t->name, t->rev);
+	}
+	ret = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (ret < 0)
+		return error_git("'%s' is not a commit", t->name);
+	return 0;
+}
+
+/*
+ * The content of `path` in `tree`. *found is false when it is not there;
+ * a directory or a submodule there is reported in *kind.
+ */
+static int read_path(struct strbuf *out, bool *found, git_filemode_t *mode,
+		     const char **kind, git_repository *repo, git_tree *tree,
+		     const char *path)
+{
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	int ret;
+
+	*found = false;
+	*kind = NULL;
+	ret = git_tree_entry_bypath(&e, tree, path);
+	if (ret == GIT_ENOTFOUND)
+		return 0;
+	if (ret < 0)
+		return error_git("cannot look up '%s'", path);
+	*mode = git_tree_entry_filemode(e);
+	if (*mode == GIT_FILEMODE_TREE) {
+		*kind = "a directory";
+	} else if (*mode == GIT_FILEMODE_COMMIT) {
+		*kind = "a submodule";
+	} else if (*mode == GIT_FILEMODE_LINK) {
+		*kind = "a symbolic link";
+	} else {
+		if (git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0) {
+			git_tree_entry_free(e);
+			return error_git("cannot read blob of '%s'", path);
+		}
+		strbuf_add(out, git_blob_rawcontent(blob),
+			   git_blob_rawsize(blob));
+		git_blob_free(blob);
+	}
+	*found = true;
+	git_tree_entry_free(e);
+	return 0;
+}
+
+/* Is a commit titled `title` among the `depth` last of `from`? */
+static int find_in_history(git_oid *found, git_repository *repo,
+			   const git_oid *from, const char *title,
+			   unsigned depth)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int ret = 0;
+
+	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, from) < 0)
+		return error_git("cannot walk history");
+	git_revwalk_sorting(walk, GIT_SORT_TIME);
+	while (depth-- && !git_revwalk_next(&oid, walk)) {
+		git_commit *c = NULL;
+
+		if (git_commit_lookup(&c, repo, &oid) < 0)
+			break;
+		if (git_commit_summary(c) && !strcmp(git_commit_summary(c), title)) {
+			git_oid_cpy(found, &oid);
+			ret = 1;
+		}
+		git_commit_free(c);
+		if (ret)
+			break;
+	}
+	git_revwalk_free(walk);
+	return ret;
+}
+
+static bool is_ident_char(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+static bool is_keyword(const char *s, size_t n)
+{
+	static const char *const kw[] = {
+		"if", "for", "while", "switch", "return", "sizeof", "defined",
+		"typeof", "__typeof__", "do", "case", "else", "likely",
+		"unlikely", "WARN_ON", "WARN_ON_ONCE", "BUG_ON", "READ_ONCE",
+		"WRITE_ONCE", "container_of", "ARRAY_SIZE", "min", "max",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kw); i++)
+		if (strlen(kw[i]) == n && !strncmp(kw[i], s, n))
+			return true;
+	return false;
+}
+
+/* Does `word` stand as a whole word in `buf`? */
+static bool has_word(const char *buf, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memmem(p, end - p, word, n))) {
+		bool left = p == buf || !is_ident_char((unsigned char)p[-1]);
+		bool right = p + n == end || !is_ident_char((unsigned char)p[n]);
+
+		if (left && right)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/*
+ * The functions a hunk's old side calls or defines ("name(") that the
+ * file does not have: what makes a hunk not applicable rather than in
+ * conflict. Appends "name()" entries to `missing`.
+ */
+static void missing_functions(struct strvec *missing,
+			      const struct patch_hunk *h, const char *buf,
+			      size_t len)
+{
+	for (size_t i = 0; i < h->nr; i++) {
+		const struct patch_line *l = &h->lines[i];
+		const char *s = l->text, *end = l->text + l->len;
+
+		if (l->kind == PATCH_LINE_ADD)
+			continue;
+		while (s < end) {
+			const char *w = s;
+			size_t n;
+			char *word;
+			bool dup = false;
+
+			if (!is_ident_char((unsigned char)*s) ||
+			    isdigit((unsigned char)*s)) {
+				s++;
+				continue;
+			}
+			while (s < end && is_ident_char((unsigned char)*s))
+				s++;
+			n = s - w;
+			if (s >= end || *s != '(' || n < 4 || is_keyword(w, n))
+				continue;
+			word = xstrndup(w, n);
+			for (size_t k = 0; k < missing->nr; k++)
+				dup |= !strncmp(missing->v[k], word, n) &&
+				       missing->v[k][n] == '(';
+			if (!dup && !has_word(buf, len, word))
+				strvec_pushf(missing, "%s()", word);
+			free(word);
+		}
+	}
+}
+
+static void join(struct strbuf *sb, const struct strvec *v, size_t max)
+{
+	for (size_t i = 0; i < v->nr && i < max; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", v->v[i]);
+	if (v->nr > max)
+		strbuf_addf(sb, " and %zu more", v->nr - max);
+}
+
+struct judge {
+	git_repository *repo;
+	git_tree *tree;			/* the tree the patch goes onto */
+	const struct apply_opts *opts;
+	struct apply_target *t;
+	struct apply_patch *ap;
+	const struct patch *patch;
+	struct strbuf detail;
+};
+
+static int reference_content(struct strbuf *out, struct judge *j,
+			     const char *path)
+{
+	for (size_t i = 0; i < j->opts->reference_nr; i++) {
+		git_tree *tree = NULL;
+		const char *kind;
+		git_filemode_t mode;
+		bool found;
+		int ret;
+
+		if (git_tree_lookup(&tree, j->repo,
+				    &j->opts->reference_trees[i]) < 0)
+			return error_git("cannot read reference tree");
+		ret = read_path(out, &found, &mode, &kind, j->repo, tree, path);
+		git_tree_free(tree);
+		if (ret < 0)
+			return -1;
+		if (found && !kind)
+			return 1;
+		strbuf_reset(out);
+	}
+	return 0;
+}
+
+/* Locate every file of the patch. Fills ap->files. */
+static int locate_files(struct judge *j, struct strvec *problems)
+{
+	const struct patch *p = j->patch;
+	struct apply_patch *ap = j->ap;
+	int ret = 0;
+
+	for (size_t i = 0; i < p->nr && !ret; i++) {
+		const struct patch_file *pf = &p->files[i];
+		struct apply_file *af;
+		struct strbuf cur = STRBUF_INIT, ref = STRBUF_INIT;
+		struct locate_opts lo = LOCATE_OPTS_INIT;
+		const char *kind = NULL;
+		const char *src = pf->old_path ? pf->old_path : pf->new_path;
+		git_filemode_t mode = GIT_FILEMODE_BLOB;
+		bool found = false;
+
+		ALLOC_GROW(ap->files, ap->nr + 1, ap->alloc);
+		af = &ap->files[ap->nr++];
+		memset(af, 0, sizeof(*af));
+		locate_result_init(&af->loc);
+		strbuf_init(&af->merge_out, 0);
+		af->path = xstrdup(pf->new_path ? pf->new_path : pf->old_path);
+		af->old_path = xstrdup(src);
+		af->deleted = pf->status == PATCH_FILE_DELETED;
+
+		ret = read_path(&cur, &found, &mode, &kind, j->repo, j->tree,
+				src);
+		if (ret < 0)
+			goto next;
+		if (kind) {
+			strvec_pushf(problems, "'%s' is %s on the branch", src,
+				     kind);
+			af->missing = true;
+			goto next;
+		}
+		if (!found && pf->status != PATCH_FILE_ADDED) {
+			af->missing = true;
+			goto next;
+		}
+		lo.max_fuzz = j->opts->max_fuzz;
+		lo.ignore_whitespace = patch_is_damaged(p);
+		if (patch_is_damaged(p)) {
+			ret = reference_content(&ref, j, af->path);
+			if (ret < 0)
+				goto next;
+			ret = 0;
+			if (ref.len) {
+				lo.reference = ref.buf;
+				lo.reference_len = ref.len;
+			}
+		}
+		ret = locate_apply(&af->loc, pf, cur.buf, cur.len, &lo);
+		if (ret < 0)
+			error_prefix("'%s' on '%s': ", af->path, j->t->name);
+next:
+		strbuf_release(&cur);
+		strbuf_release(&ref);
+	}
+	return ret;
+}
+
+static void count_hunks(const struct apply_patch *ap, size_t *total,
+			size_t *failed, size_t *already,
+			enum locate_hunk_status *worst)
+{
+	*total = *failed = *already = 0;
+	*worst = HUNK_APPLIED;
+	for (size_t i = 0; i < ap->nr; i++) {
+		const struct locate_result *r = &ap->files[i].loc;
+
+		for (size_t h = 0; h < r->nr; h++) {
+			enum locate_hunk_status st = r->hunks[h].status;
+
+			(*total)++;
+			if (st == HUNK_FAILED)
+				(*failed)++;
+			else if (st == HUNK_ALREADY_APPLIED)
+				(*already)++;
+			else if (st > *worst)
+				*worst = st;
+		}
+	}
+}
+
+/* "mmu.c hunk 3 (@@ -6986,6 +6981,24 @@): reason" for each failing hunk. */
+static void describe_hunks(struct strbuf *sb, const struct apply_patch *ap,
+			   const struct patch *p, enum locate_hunk_status want,
+			   const char *what)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < ap->nr; i++) {
+		const struct locate_result *r = &ap->files[i].loc;
+		const struct patch_file *pf = &p->files[i];
+
+		for (size_t h = 0; h < r->nr; h++) {
+			const struct locate_hunk_result *hr = &r->hunks[h];
+
+			if (hr->status != want)
+				continue;
+			strbuf_addf(sb, "%s%s hunk %zu (-%u,%u)", first ? "" : "; ",
+				    ap->files[i].path, h + 1,
+				    pf->hunks[h].old_start,
+				    pf->hunks[h].old_count);
+			if (what)
+				strbuf_addf(sb, " %s", what);
+			else if (hr->reason)
+				strbuf_addf(sb, ": %s", hr->reason);
+			first = false;
+		}
+	}
+}
+
+/* Count the rebuilt lines of a damaged mail. */
+static void count_repairs(struct apply_patch *ap)
+{
+	for (size_t i = 0; i < ap->nr; i++) {
+		const struct locate_result *r = &ap->files[i].loc;
+
+		for (size_t h = 0; h < r->nr; h++)
+			for (size_t k = 0; k < r->hunks[h].repairs_nr; k++) {
+				if (r->hunks[h].repairs[k].how ==
+				    REPAIR_FROM_REFERENCE)
+					ap->repaired_from_reference++;
+				else
+					ap->repaired_guessed++;
+			}
+	}
+}
+
+/*
+ * 3-way: when the preimage blob named on a failing file's `index` line
+ * is in the repository, apply the file's hunks to it (they must land
+ * exactly) and merge that into the branch's content. Returns 1 when
+ * every failing file merged cleanly, 0 when not possible, -1 on error.
+ */
+static int try_three_way(struct judge *j)
+{
+	struct apply_patch *ap = j->ap;
+	git_odb *odb = NULL;
+	int all_clean = 1, tried = 0, ret = 0;
+
+	if (git_repository_odb(&odb, j->repo) < 0)
+		return error_git("cannot open object database");
+	for (size_t i = 0; i < ap->nr && ret >= 0; i++) {
+		struct apply_file *af = &ap->files[i];
+		const struct patch_file *pf = &j->patch->files[i];
+		struct locate_result pre = LOCATE_RESULT_INIT;
+		git_merge_file_input base, ours, theirs;
+		git_merge_file_options mo;
+		git_merge_file_result res = { 0 };
+		struct strbuf cur = STRBUF_INIT;
+		git_blob *blob = NULL;
+		git_oid full, prefix;
+		const char *kind;
+		git_filemode_t mode;
+		bool found;
+
+		git_merge_file_input_init(&base, GIT_MERGE_FILE_INPUT_VERSION);
+		git_merge_file_input_init(&ours, GIT_MERGE_FILE_INPUT_VERSION);
+		git_merge_file_input_init(&theirs, GIT_MERGE_FILE_INPUT_VERSION);
+		git_merge_file_options_init(&mo, GIT_MERGE_FILE_OPTIONS_VERSION);
+		if (!af->loc.failed_nr)
+			continue;
+		if (!pf->old_oid || strspn(pf->old_oid, "0") ==
+					    strlen(pf->old_oid) ||
+		    git_oid_fromstrn(&prefix, pf->old_oid,
+				     strlen(pf->old_oid)) < 0 ||
+		    git_odb_exists_prefix(&full, odb, &prefix,
+					  strlen(pf->old_oid)) < 0 ||
+		    git_blob_lookup(&blob, j->repo, &full) < 0) {
+			error_clear();
+			all_clean = 0;
+			continue;
+		}
+		tried = 1;
+		if (locate_apply(&pre, pf, git_blob_rawcontent(blob),
+				 git_blob_rawsize(blob), NULL) < 0 ||
+		    pre.failed_nr || pre.already_nr) {
+			error_clear();
+			all_clean = 0;
+			goto next;
+		}
+		if (read_path(&cur, &found, &mode, &kind, j->repo, j->tree,
+			      af->old_path) < 0) {
+			ret = -1;
+			goto next;
+		}
+		base.ptr = git_blob_rawcontent(blob);
+		base.size = git_blob_rawsize(blob);
+		base.path = af->old_path;
+		ours.ptr = cur.buf;
+		ours.size = cur.len;
+		ours.path = af->old_path;
+		theirs.ptr = pre.out.buf;
+		theirs.size = pre.out.len;
+		theirs.path = af->path;
+		mo.ancestor_label = "upstream base";
+		mo.our_label = j->t->name;
+		mo.their_label = "patch";
+		mo.flags = GIT_MERGE_FILE_STYLE_DIFF3;
+		if (git_merge_file(&res, &base, &ours, &theirs, &mo) < 0) {
+			ret = error_git("3-way merge of '%s'", af->path);
+			goto next;
+		}
+		strbuf_reset(&af->merge_out);
+		strbuf_add(&af->merge_out, res.ptr, res.len);
+		af->merged = true;
+		af->merge_conflict = !res.automergeable;
+		if (!res.automergeable)
+			all_clean = 0;
+		git_merge_file_result_free(&res);
+next:
+		strbuf_release(&cur);
+		locate_result_release(&pre);
+		git_blob_free(blob);
+	}
+	git_odb_free(odb);
+	if (ret < 0)
+		return -1;
+	return tried && all_clean;
+}
+
+/* Did an earlier patch that did not apply touch one of our failing files? */
+static const struct apply_patch *depends_on(const struct apply_target *t,
+					    const struct apply_patch *ap)
+{
+	for (size_t k = 0; k < t->nr && &t->patches[k] != ap; k++) {
+		const struct apply_patch *e = &t->patches[k];
+
+		if (verdict_is_applied(e->verdict) ||
+		    e->verdict == VERDICT_ALREADY_PRESENT)
+			continue;
+		for (size_t a = 0; a < e->nr; a++)
+			for (size_t b = 0; b < ap->nr; b++)
+				if ((ap->files[b].loc.failed_nr ||
+				     ap->files[b].missing) &&
+				    !strcmp(e->files[a].path, ap->files[b].path))
+					return e;
+	}
+	return NULL;
+}
+
+/* The verdict of a patch whose files were located. */
+static enum verdict judge_located(struct judge *j, struct strvec *problems)
+{
+	struct apply_patch *ap = j->ap;
+	struct strbuf *d = &j->detail;
+	struct strvec missing = STRVEC_INIT, files = STRVEC_INIT;
+	enum locate_hunk_status worst;
+	size_t total, failed, already;
+	const struct apply_patch *dep;
+	enum verdict v;
+	int three;
+
+	if (problems->nr) {
+		join(d, problems, 3);
+		return VERDICT_CONFLICT;
+	}
+	for (size_t i = 0; i < ap->nr; i++)
+		if (ap->files[i].missing)
+			strvec_push(&files, ap->files[i].old_path);
+	if (files.nr) {
+		dep = depends_on(j->t, ap);
+		if (dep) {
+			strbuf_addf(d, "builds on '%s', which did not apply",
+				    dep->sp->mail->subj.title);
+			v = VERDICT_DEPENDS;
+		} else {
+			join(d, &files, 3);
+			strbuf_addstr(d, files.nr == 1 ? " does" : " do");
+			strbuf_addf(d, " not exist on %s", j->t->name);
+			v = VERDICT_NOT_APPLICABLE;
+		}
+		strvec_clear(&files);
+		return v;
+	}
+	count_hunks(ap, &total, &failed, &already, &worst);
+	count_repairs(ap);
+	if (!failed && already == total) {
+		strbuf_addf(d, "every hunk's change is already there (%zu "
+			       "hunk%s)", total, total == 1 ? "" : "s");
+		return VERDICT_ALREADY_PRESENT;
+	}
+	if (already) {
+		describe_hunks(d, ap, j->patch, HUNK_ALREADY_APPLIED,
+			       "already present");
+		if (failed) {
+			strbuf_addstr(d, "; ");
+			describe_hunks(d, ap, j->patch, HUNK_FAILED, NULL);
+		} else {
+			strbuf_addstr(d, "; the other hunks would apply");
+		}
+		return VERDICT_PARTIALLY_PRESENT;
+	}
+	if (!failed) {
+		if (worst == HUNK_APPLIED)
+			return VERDICT_APPLIED;
+		if (worst == HUNK_OFFSET) {
+			strbuf_addstr(d, "hunks moved: ");
+			describe_hunks(d, ap, j->patch, HUNK_OFFSET, NULL);
+			for (size_t i = 0; i < ap->nr; i++)
+				for (size_t h = 0; h < ap->files[i].loc.nr; h++)
+					if (ap->files[i].loc.hunks[h].status ==
+					    HUNK_OFFSET)
+						strbuf_addf(d, " %+ld",
+							    ap->files[i].loc.hunks[h].offset);
+			return VERDICT_APPLIED_OFFSET;
+		}
+		describe_hunks(d, ap, j->patch, HUNK_FUZZ, NULL);
+		if (d->len && ap->repaired_from_reference + ap->repaired_guessed)
+			strbuf_addstr(d, "; ");
+		if (ap->repaired_from_reference + ap->repaired_guessed)
+			strbuf_addf(d, "damaged mail repaired against the "
+				       "tree: %zu added line%s re-indented from "
+				       "a newer tree, %zu guessed from their "
+				       "neighbours",
+				    ap->repaired_from_reference,
+				    ap->repaired_from_reference == 1 ? "" : "s",
+				    ap->repaired_guessed);
+		return VERDICT_APPLIED_FUZZ;
+	}
+	for (size_t i = 0; i < ap->nr; i++) {
+		const struct locate_result *r = &ap->files[i].loc;
+		struct strbuf cur = STRBUF_INIT;
+		const char *kind;
+		git_filemode_t mode;
+		bool found;
+
+		if (!r->failed_nr)
+			continue;
+		read_path(&cur, &found, &mode, &kind, j->repo, j->tree,
+			  ap->files[i].old_path);
+		for (size_t h = 0; h < r->nr; h++) {
+			size_t before = missing.nr;
+
+			if (r->hunks[h].status != HUNK_FAILED)
+				continue;
+			missing_functions(&missing,
+					  &j->patch->files[i].hunks[h], cur.buf,
+					  cur.len);
+			if (missing.nr == before) {
+				/* This hunk fails on code that is there. */
+				strvec_clear(&missing);
+				strbuf_release(&cur);
+				goto not_na;
+			}
+		}
+		strbuf_release(&cur);
+	}
+	join(d, &missing, 4);
+	strbuf_addf(d, " %s not exist on %s", missing.nr == 1 ? "does" : "do",
+		    j->t->name);
+	strvec_clear(&missing);
+	return VERDICT_NOT_APPLICABLE;
+not_na:
+	dep = depends_on(j->t, ap);
+	if (dep) {
+		strbuf_addf(d, "builds on '%s', which did not apply; ",
+			    dep->sp->mail->subj.title);
+		describe_hunks(d, ap, j->patch, HUNK_FAILED, NULL);
+		return VERDICT_DEPENDS;
+	}
+	three = try_three_way(j);
+	if (three < 0)
+		return VERDICT__COUNT;
+	if (three > 0) {
+		strbuf_addstr(d, "3-way merge from the preimage blob");
+		return VERDICT_MERGED_3WAY;
+	}
+	describe_hunks(d, ap, j->patch, HUNK_FAILED, NULL);
+	return VERDICT_CONFLICT;
+}
+
+static char *commit_message(const struct mail *m, const struct apply_patch *ap,
+			    const char *target)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *title = m->subj.title ? m->subj.title : m->subject;
+	bool has_link = false;
+
+	strbuf_addf(&sb, "%s\n\n", title);
+	if (m->upstream_commit)
+		strbuf_addf(&sb, "commit %s upstream.\n\n", m->upstream_commit);
+	if (m->message) {
+		const char *msg = m->message;
+
+		/* The mail's own "commit X upstream." line is said above. */
+		if (m->upstream_commit && starts_with(msg, "commit ")) {
+			const char *nl = strchr(msg, '\n');
+
+			msg = nl ? nl + 1 : "";
+			while (*msg == '\n')
+				msg++;
+		}
+		strbuf_addstr(&sb, msg);
+		strbuf_rtrim(&sb);
+		strbuf_addch(&sb, '\n');
+	}
+	for (size_t i = 0; i < m->trailers_nr; i++)
+		if (m->trailers[i].kind == TRAILER_LINK && m->message_id &&
+		    strstr(m->trailers[i].value, m->message_id))
+			has_link = true;
+	if (!m->upstream_commit && m->message_id && !has_link)
+		strbuf_addf(&sb, "Link: https://lore.kernel.org/r/%s\n",
+			    m->message_id);
+	if (ap->verdict != VERDICT_APPLIED)
+		strbuf_addf(&sb, "[ backport to %s: %s: %s ]\n", target,
+			    verdict_name(ap->verdict),
+			    ap->detail ? ap->detail : "");
+	return strbuf_detach(&sb, NULL);
+}
+
+static int make_signature(git_signature **out, git_repository *repo,
+			  const char *name, const char *email, time_t when)
+{
+	if (name || email)
+		return git_signature_new(out, name && *name ? name : "unknown",
+					 email && *email ? email :
+							   "unknown@unknown",
+					 when, 0);
+	if (git_signature_default(out, repo) == 0)
+		return 0;
+	return git_signature_now(out, "backport", "backport@localhost");
+}
+
+/* Write the new tree and a commit on top of t->tip. */
+static int commit_patch(struct judge *j, git_tree **tree)
+{
+	struct apply_patch *ap = j->ap;
+	const struct mail *m = ap->sp->mail;
+	git_tree_update *ups = xcalloc(ap->nr * 2 + 1, sizeof(*ups));
+	git_signature *author = NULL, *committer = NULL;
+	git_commit *parent = NULL;
+	git_tree *newtree = NULL;
+	size_t n = 0;
+	git_oid tree_oid;
+	char *msg = NULL;
+	int ret = -1;
+
+	for (size_t i = 0; i < ap->nr; i++) {
+		struct apply_file *af = &ap->files[i];
+		const struct patch_file *pf = &j->patch->files[i];
+		const struct strbuf *content = af->merged ? &af->merge_out :
+							    &af->loc.out;
+
+		if (strcmp(af->old_path, af->path) ||
+		    pf->status == PATCH_FILE_DELETED) {
+			if (pf->status != PATCH_FILE_COPIED) {
+				ups[n].action = GIT_TREE_UPDATE_REMOVE;
+				ups[n++].path = af->old_path;
+			}
+		}
+		if (pf->status == PATCH_FILE_DELETED)
+			continue;
+		if (git_blob_create_from_buffer(&af->blob, j->repo, content->buf,
+						content->len) < 0) {
+			error_git("cannot write blob of '%s'", af->path);
+			goto out;
+		}
+		ups[n].action = GIT_TREE_UPDATE_UPSERT;
+		git_oid_cpy(&ups[n].id, &af->blob);
+		ups[n].filemode = pf->new_mode == 0100755 ?
+			GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+		if (!pf->new_mode) {
+			git_tree_entry *e = NULL;
+
+			if (!git_tree_entry_bypath(&e, *tree, af->old_path))
+				ups[n].filemode = git_tree_entry_filemode(e);
+			git_tree_entry_free(e);
+		}
+		ups[n++].path = af->path;
+	}
+	if (git_tree_create_updated(&tree_oid, j->repo, *tree, n, ups) < 0 ||
+	    git_tree_lookup(&newtree, j->repo, &tree_oid) < 0 ||
+	    git_commit_lookup(&parent, j->repo, &j->t->tip) < 0) {
+		error_git("cannot write the tree of '%s' on '%s'",
+			  ap->sp->file, j->t->name);
+		goto out;
+	}
+	if (make_signature(&author, j->repo, m->author_name, m->author_email,
+			   m->date_epoch ? m->date_epoch : 0) < 0 ||
+	    make_signature(&committer, j->repo, NULL, NULL, 0) < 0) {
+		error_git("cannot make a signature");
+		goto out;
+	}
+	msg = commit_message(m, ap, j->t->name);
+	if (git_commit_create(&ap->commit, j->repo, NULL, author, committer,
+			      "UTF-8", msg, newtree, 1,
+			      (const git_commit **)&parent) < 0) {
+		error_git("cannot write the commit of '%s' on '%s'",
+			  ap->sp->file, j->t->name);
+		goto out;
+	}
+	ap->has_commit = true;
+	git_oid_cpy(&j->t->tip, &ap->commit);
+	git_tree_free(*tree);
+	*tree = newtree;
+	newtree = NULL;
+	ret = 0;
+out:
+	free(msg);
+	free(ups);
+	git_tree_free(newtree);
+	git_commit_free(parent);
+	git_signature_free(author);
+	git_signature_free(committer);
+	return ret;
+}
+
+static int judge_patch(struct apply_target *t, git_repository *repo,
+		       git_tree **tree, const struct series_patch *sp,
+		       const struct apply_opts *opts)
+{
+	struct judge j = { .repo = repo, .tree = *tree, .opts = opts, .t = t };
+	struct strvec problems = STRVEC_INIT;
+	struct apply_patch *ap;
+	const struct mail *m = sp->mail;
+	git_oid found;
+	enum verdict v;
+	int ret = -1, hist;
+
+	ALLOC_GROW(t->patches, t->nr + 1, t->alloc);
+	ap = &t->patches[t->nr++];
+	memset(ap, 0, sizeof(*ap));
+	ap->sp = sp;
+	j.ap = ap;
+	j.patch = &m->patch;
+	strbuf_init(&j.detail, 0);
+
+	if (locate_files(&j, &problems) < 0)
+		goto out;
+	hist = find_in_history(&found, repo, &t->base, m->subj.title,
+			       opts->history_depth);
+	if (hist < 0)
+		goto out;
+	if (hist) {
+		char hex[GIT_OID_SHA1_HEXSIZE + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &found);
+		strbuf_addf(&j.detail, "as commit %.12s (same title)", hex);
+		v = VERDICT_ALREADY_PRESENT;
+	} else {
+		v = judge_located(&j, &problems);
+		if (v == VERDICT__COUNT)
+			goto out;
+	}
+	if (m->stable.present && !opts->all_branches && t->version &&
+	    !stable_tag_wants(&m->stable, t->version)) {
+		struct strbuf d = STRBUF_INIT;
+
+		strbuf_addf(&d, "stable tag '# %s' does not ask for %u.%u; "
+			    "would be %s", m->stable.qualifier ?
+			    m->stable.qualifier : "", t->version / 1000,
+			    t->version % 1000, verdict_name(v));
+		if (j.detail.len)
+			strbuf_addf(&d, ": %s", j.detail.buf);
+		strbuf_swap(&d, &j.detail);
+		strbuf_release(&d);
+		ap->would_be = v;
+		v = VERDICT_NOT_REQUESTED;
+	} else {
+		ap->would_be = v;
+	}
+	ap->verdict = v;
+	ap->detail = strbuf_detach(&j.detail, NULL);
+	if (verdict_is_applied(v) && opts->write_commits &&
+	    commit_patch(&j, tree) < 0)
+		goto out;
+	ret = 0;
+out:
+	strbuf_release(&j.detail);
+	strvec_clear(&problems);
+	return ret;
+}
+
+int apply_series(struct apply_target *t, git_repository *repo,
+		 const struct series *s, const struct apply_opts *opts)
+{
+	struct apply_opts defaults = APPLY_OPTS_INIT;
+	git_commit *base = NULL;
+	git_tree *tree = NULL;
+	int ret = -1;
+
+	if (!opts)
+		opts = &defaults;
+	if (git_repository_is_shallow(repo))
+		return error_set("the repository is shallow: '%s' cannot be "
+				 "judged on a partial history", t->name);
+	if (resolve_target(&base, repo, t) < 0)
+		return -1;
+	git_oid_cpy(&t->base, git_commit_id(base));
+	git_oid_cpy(&t->tip, git_commit_id(base));
+	if (git_commit_tree(&tree, base) < 0) {
+		error_git("cannot read the tree of '%s'", t->name);
+		goto out;
+	}
+	for (size_t i = 0; i < s->nr; i++) {
+		if (judge_patch(t, repo, &tree, &s->patches[i], opts) < 0) {
+			error_prefix("'%s' on '%s': ", s->patches[i].file,
+				     t->name);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	git_tree_free(tree);
+	git_commit_free(base);
+	return ret;
+}
+
+int apply_update_refs(git_repository *repo, struct apply_target *targets,
+		      size_t nr)
+{
+	git_transaction *tx = NULL;
+	int ret = -1;
+
+	if (git_transaction_new(&tx, repo) < 0)
+		return error_git("cannot start a ref transaction");
+	for (size_t i = 0; i < nr; i++)
+		if (git_transaction_lock_ref(tx, targets[i].ref) < 0) {
+			error_git("cannot lock '%s'", targets[i].ref);
+			goto out;
+		}
+	for (size_t i = 0; i < nr; i++)
+		if (git_transaction_set_target(tx, targets[i].ref,
+					       &targets[i].tip, NULL,
+					       "backport apply") < 0) {
+			error_git("cannot update '%s'", targets[i].ref);
+			goto out;
+		}
+	if (git_transaction_commit(tx) < 0) {
+		error_git("cannot write the refs");
+		goto out;
+	}
+	ret = 0;
+out:
+	git_transaction_free(tx);
+	return ret;
+}
+
+bool apply_target_failed(const struct apply_target *t)
+{
+	for (size_t i = 0; i < t->nr; i++)
+		if (verdict_is_failure(t->patches[i].verdict))
+			return true;
+	return false;
+}
+
+static json_t *hunk_json(const struct locate_hunk_result *hr,
+			 const struct patch_hunk *h)
+{
+	json_t *o = json_pack("{s:i, s:s, s:I, s:I, s:i, s:b}", "old_start",
+			      (int)h->old_start, "status",
+			      locate_status_name(hr->status), "line",
+			      (json_int_t)hr->pos, "offset",
+			      (json_int_t)hr->offset, "fuzz", (int)hr->fuzz,
+			      "whitespace", hr->whitespace);
+	json_t *rep = json_array();
+
+	json_object_set_new(o, "reason", hr->reason ? json_string(hr->reason) :
+						      json_null());
+	for (size_t k = 0; k < hr->repairs_nr; k++)
+		json_array_append_new(rep, json_pack(
+			"{s:I, s:s, s:s}", "line",
+			(json_int_t)hr->repairs[k].out_line, "how",
+			hr->repairs[k].how == REPAIR_FROM_REFERENCE ?
+				"reference" : "guessed",
+			"text", hr->repairs[k].text));
+	json_object_set_new(o, "repaired", rep);
+	return o;
+}
+
+json_t *apply_target_to_json(const struct apply_target *t)
+{
+	char hex[GIT_OID_SHA1_HEXSIZE + 1];
+	json_t *patches = json_array(), *o;
+
+	for (size_t i = 0; i < t->nr; i++) {
+		const struct apply_patch *ap = &t->patches[i];
+		const struct patch *p = &ap->sp->mail->patch;
+		json_t *files = json_array(), *pj;
+
+		for (size_t f = 0; f < ap->nr; f++) {
+			const struct apply_file *af = &ap->files[f];
+			json_t *hunks = json_array();
+
+			for (size_t h = 0; h < af->loc.nr; h++)
+				json_array_append_new(hunks, hunk_json(
+					&af->loc.hunks[h], &p->files[f].hunks[h]));
+			json_array_append_new(files, json_pack(
+				"{s:s, s:b, s:b, s:b, s:o}", "path", af->path,
+				"missing", af->missing, "merged", af->merged,
+				"merge_conflict", af->merge_conflict, "hunks",
+				hunks));
+		}
+		pj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:i}",
+			       "file", ap->sp->file, "title",
+			       ap->sp->mail->subj.title, "verdict",
+			       verdict_name(ap->verdict), "would_be",
+			       verdict_name(ap->would_be), "detail",
+			       ap->detail ? ap->detail : "", "files", files,
+			       "repaired_from_reference",
+			       (int)ap->repaired_from_reference,
+			       "repaired_guessed", (int)ap->repaired_guessed);
+		if (ap->has_commit) {
+			git_oid_tostr(hex, sizeof(hex), &ap->commit);
+			json_object_set_new(pj, "commit", json_string(hex));
+		} else {
+			json_object_set_new(pj, "commit", json_null());
+		}
+		json_array_append_new(patches, pj);
+	}
+	o = json_pack("{s:s, s:s, s:o, s:s}", "target", t->name, "branch",
+		      t->branch, "rev", t->rev ? json_string(t->rev) :
+						 json_null(), "ref", t->ref);
+	git_oid_tostr(hex, sizeof(hex), &t->base);
+	json_object_set_new(o, "base", json_string(hex));
+	git_oid_tostr(hex, sizeof(hex), &t->tip);
+	json_object_set_new(o, "tip", json_string(hex));
+	json_object_set_new(o, "patches", patches);
+	return o;
+}

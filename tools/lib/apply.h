@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BACKPORT_APPLY_H
+#define BACKPORT_APPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "locate.h"
+#include "series.h"
+#include "verdict.h"
+
+/*
+ * apply: put a series onto one target (a branch tip, or a branch at a
+ * given release) in memory with libgit2: no checkout, no index, no
+ * worktree. Each patch gets a verdict (verdict.h) with the detail behind
+ * it; each applied patch becomes a commit on top of the previous one, and
+ * the last commit is what the target's ref in our own namespace
+ * (refs/backport/<series>/<target>) will point to. Refs are written only
+ * by apply_update_refs(), all together, at the end.
+ *
+ *	struct apply_target t = APPLY_TARGET_INIT;
+ *	apply_target_set(&t, "linux-6.12.y", "v6.12.111");
+ *	if (apply_series(&t, repo, &series, &opts) < 0)
+ *		die(...);	// the repository failed us: not a verdict
+ *	for (i...) t.patches[i].verdict, .detail, .files[k].loc.hunks ...
+ *	apply_update_refs(repo, &series, &t, 1);
+ *	apply_target_release(&t);
+ *
+ * How one patch is judged, in order:
+ *  1. not-requested: the stable tag's range excludes the target's
+ *     version (unless opts->all_branches); the patch is still tried so
+ *     the detail can say what would have happened.
+ *  2. depends: an earlier patch of the series that did not apply touched
+ *     a file this one fails on.
+ *  3. already-present: a commit with the same title or patch-id is in
+ *     the target's recent history, or every hunk's post-image is there.
+ *  4. not-applicable: a file it modifies does not exist, or each hunk
+ *     that fails needs functions that the file does not have.
+ *  5. the hunk locator (locate.h): applied / applied-offset /
+ *     applied-fuzz (fuzz, or a damaged mail repaired against the tree),
+ *     partially-present (some hunks already there), else a 3-way merge
+ *     when the preimage blob of the `index` line is in the repository
+ *     (merged-3way), else conflict with every failing hunk's reason.
+ */
+
+struct apply_file {
+	char *path;		/* the path on the target (new name) */
+	char *old_path;		/* where it was read from */
+	bool missing;		/* the file to modify is not there */
+	struct locate_result loc;
+	bool merged;		/* content comes from a 3-way merge */
+	bool merge_conflict;	/* the 3-way merge left markers */
+	struct strbuf merge_out;	/* merge result (with markers) */
+	git_oid blob;		/* new content, when applied */
+	bool deleted;
+};
+
+struct apply_patch {
+	const struct series_patch *sp;	/* borrowed from the series */
+	enum verdict verdict;
+	/* For not-requested: what applying would have given. */
+	enum verdict would_be;
+	char *detail;		/* one line: why, in words */
+	struct apply_file *files;
+	size_t nr, alloc;
+	/* Lines of a damaged mail rebuilt: from a reference / guessed. */
+	size_t repaired_from_reference, repaired_guessed;
+	git_oid commit;		/* when applied */
+	bool has_commit;
+};
+
+struct apply_target {
+	char *name;		/* "linux-6.12.y" or "linux-6.12.y@v6.12.111" */
+	char *branch;		/* "linux-6.12.y" */
+	char *rev;		/* "v6.12.111", or NULL for the branch tip */
+	unsigned version;	/* 6012, from the branch name; 0 unknown */
+	char *ref;		/* refs/backport/<series>/<name> */
+	git_oid base;		/* the commit the series is applied on */
+	git_oid tip;		/* the last commit written (or base) */
+	struct apply_patch *patches;
+	size_t nr, alloc;
+};
+
+#define APPLY_TARGET_INIT { 0 }
+
+struct apply_opts {
+	/* Ignore the stable tags: try every branch. */
+	bool all_branches;
+	/* Most context lines fuzz may drop. */
+	unsigned max_fuzz;
+	/* Commits to search back for an already-applied patch. */
+	unsigned history_depth;
+	/*
+	 * Trees where the series may already be present (newer branches),
+	 * newest first: the reference for rebuilding damaged '+' lines.
+	 */
+	const git_oid *reference_trees;
+	size_t reference_nr;
+	/* Write commits (objects) for applied patches. */
+	bool write_commits;
+};
+
+#define APPLY_OPTS_INIT { false, 2, 2000, NULL, 0, true }
+
+void apply_target_init(struct apply_target *t);
+void apply_target_release(struct apply_target *t);
+
+/*
+ * Name a target: `rev` NULL for the branch tip. The version comes from a
+ * "linux-X.Y.y" branch name.
+ */
+void apply_target_set(struct apply_target *t, const char *series,
+		      const char *branch, const char *rev);
+
+/* 6012 from "linux-6.12.y" (or "6.12", "v6.12.111"); 0 if none. */
+unsigned apply_parse_version(const char *name);
+
+/*
+ * Apply `s` onto the target in `repo`. Returns 0 when every patch has a
+ * verdict (conflicts included), -1 when the repository failed us (the
+ * branch does not exist, an object is missing, the repository is
+ * shallow), with an error naming the target.
+ */
+int apply_series(struct apply_target *t, git_repository *repo,
+		 const struct series *s, const struct apply_opts *opts);
+
+/*
+ * Point each target's ref at its tip, all in one transaction: every ref
+ * is locked first, so either all are written or none. Targets whose
+ * series applied nothing get a ref on their base, so that later steps
+ * find them.
+ */
+int apply_update_refs(git_repository *repo, struct apply_target *targets,
+		      size_t nr);
+
+/* Worst verdict of a target (for exit codes): true when one failed. */
+bool apply_target_failed(const struct apply_target *t);
+
+/* The result of a target as JSON. Caller owns it. */
+#include <jansson.h>
+json_t *apply_target_to_json(const struct apply_target *t);
+
+#endif

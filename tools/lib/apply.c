@@ -551,7 +551,6 @@ static enum verdict judge_located(struct judge *j, struct strvec *problems)
 	enum locate_hunk_status worst;
 	size_t total, failed, already;
 	const struct apply_patch *dep;
-	enum verdict v;
 	int three;
 
 	if (problems->nr) {
@@ -562,19 +561,11 @@ static enum verdict judge_located(struct judge *j, struct strvec *problems)
 		if (ap->files[i].missing)
 			strvec_push(&files, ap->files[i].old_path);
 	if (files.nr) {
-		dep = depends_on(j->t, ap);
-		if (dep) {
-			strbuf_addf(d, "builds on '%s', which did not apply",
-				    dep->sp->mail->subj.title);
-			v = VERDICT_DEPENDS;
-		} else {
-			join(d, &files, 3);
-			strbuf_addstr(d, files.nr == 1 ? " does" : " do");
-			strbuf_addf(d, " not exist on %s", j->t->name);
-			v = VERDICT_NOT_APPLICABLE;
-		}
+		join(d, &files, 3);
+		strbuf_addf(d, " %s not exist on %s",
+			    files.nr == 1 ? "does" : "do", j->t->name);
 		strvec_clear(&files);
-		return v;
+		return VERDICT_NOT_APPLICABLE;
 	}
 	count_hunks(ap, &total, &failed, &already, &worst);
 	count_repairs(ap);

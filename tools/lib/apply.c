@@ -215,24 +215,21 @@ static bool has_word(const char *buf, size_t len, const char *word)
 }
 
 /*
- * The functions a hunk's old side calls or defines ("name(") that the
- * file does not have: what makes a hunk not applicable rather than in
- * conflict. Appends "name()" entries to `missing`.
+ * Append to `out` each function name ("name" followed by '(') in the
+ * lines of `h` of the kinds in `kinds` ("+- "), once.
  */
-static void missing_functions(struct strvec *missing,
-			      const struct patch_hunk *h, const char *buf,
-			      size_t len)
+static void hunk_functions(struct strvec *out, const struct patch_hunk *h,
+			   const char *kinds)
 {
 	for (size_t i = 0; i < h->nr; i++) {
 		const struct patch_line *l = &h->lines[i];
 		const char *s = l->text, *end = l->text + l->len;
 
-		if (l->kind == PATCH_LINE_ADD)
+		if (!strchr(kinds, l->kind))
 			continue;
 		while (s < end) {
 			const char *w = s;
 			size_t n;
-			char *word;
 			bool dup = false;
 
 			if (!is_ident_char((unsigned char)*s) ||
@@ -245,15 +242,153 @@ static void missing_functions(struct strvec *missing,
 			n = s - w;
 			if (s >= end || *s != '(' || n < 4 || is_keyword(w, n))
 				continue;
-			word = xstrndup(w, n);
-			for (size_t k = 0; k < missing->nr; k++)
-				dup |= !strncmp(missing->v[k], word, n) &&
-				       missing->v[k][n] == '(';
-			if (!dup && !has_word(buf, len, word))
-				strvec_pushf(missing, "%s()", word);
-			free(word);
+			for (size_t k = 0; k < out->nr && !dup; k++)
+				dup = strlen(out->v[k]) == n &&
+				      !strncmp(out->v[k], w, n);
+			if (!dup) {
+				char *word = xstrndup(w, n);
+
+				strvec_push(out, word);
+				free(word);
+			}
 		}
 	}
+}
+
+static bool strvec_has(const struct strvec *v, const char *s)
+{
+	for (size_t i = 0; i < v->nr; i++)
+		if (!strcmp(v->v[i], s))
+			return true;
+	return false;
+}
+
+/*
+ * Why a hunk failed, from the functions its old side names that the
+ * file lacks:
+ *  - HUNK_NEEDS: it relies on functions the branch lacks (ones the patch
+ *    keeps or calls): the patch needs code the branch does not have;
+ *  - HUNK_GONE: the only functions it lacks are ones the patch removes
+ *    altogether: that removal is done already, in some form;
+ *  - HUNK_DIFFERS: the code it touches is there and differs.
+ */
+enum hunk_why { HUNK_DIFFERS, HUNK_NEEDS, HUNK_GONE };
+
+/*
+ * The functions of `h`'s old side that `buf` lacks, split into those the
+ * patch relies on (in `relied`: its context and '+' lines) and those it
+ * only removes.
+ */
+static void hunk_lacks(struct strvec *needs, struct strvec *removes,
+		       const struct patch_hunk *h, const struct strvec *relied,
+		       const char *buf, size_t len)
+{
+	struct strvec old = STRVEC_INIT;
+
+	hunk_functions(&old, h, " -");
+	for (size_t i = 0; i < old.nr; i++) {
+		if (has_word(buf, len, old.v[i]))
+			continue;
+		strvec_push(strvec_has(relied, old.v[i]) ? needs : removes,
+			    old.v[i]);
+	}
+	strvec_clear(&old);
+}
+
+static bool is_source(const char *name)
+{
+	return ends_with(name, ".c") || ends_with(name, ".h");
+}
+
+/* Clear (free and NULL) each word of `words` that `buf` holds. */
+static size_t strike_words(char **words, size_t nr, const char *buf,
+			   size_t len)
+{
+	size_t left = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (words[i] && has_word(buf, len, words[i])) {
+			free(words[i]);
+			words[i] = NULL;
+		}
+		left += words[i] != NULL;
+	}
+	return left;
+}
+
+/*
+ * A function the file lacks may be defined in a header: look for each
+ * of `words` in the .c and .h files of the directories around `path`
+ * (its own and those above it, the arch's include/asm) and in
+ * include/linux, and drop the ones found. What is left is missing on the
+ * branch.
+ */
+static int strike_defined_nearby(struct strvec *words, git_repository *repo,
+				 git_tree *tree, const char *path)
+{
+	struct strvec dirs = STRVEC_INIT;
+	char *d = xstrdup(path), *slash;
+	size_t left = words->nr;
+	int ret = 0;
+
+	while ((slash = strrchr(d, '/'))) {
+		*slash = '\0';
+		strvec_push(&dirs, d);
+	}
+	if (starts_with(path, "arch/")) {
+		const char *a = path + 5, *e = strchr(a, '/');
+
+		if (e)
+			strvec_pushf(&dirs, "arch/%.*s/include/asm",
+				     (int)(e - a), a);
+	}
+	strvec_pushl(&dirs, "include/linux", "include/asm-generic", NULL);
+	for (size_t i = 0; i < dirs.nr && left; i++) {
+		git_tree_entry *te = NULL;
+		git_tree *sub = NULL;
+
+		if (git_tree_entry_bypath(&te, tree, dirs.v[i]) < 0 ||
+		    git_tree_entry_type(te) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&sub, repo, git_tree_entry_id(te)) < 0) {
+			git_tree_entry_free(te);
+			error_clear();
+			continue;
+		}
+		for (size_t k = 0; k < git_tree_entrycount(sub) && left; k++) {
+			const git_tree_entry *e = git_tree_entry_byindex(sub, k);
+			git_blob *b = NULL;
+
+			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+			    !is_source(git_tree_entry_name(e)))
+				continue;
+			if (git_blob_lookup(&b, repo, git_tree_entry_id(e)) < 0) {
+				ret = error_git("cannot read '%s/%s'",
+						dirs.v[i],
+						git_tree_entry_name(e));
+				break;
+			}
+			left = strike_words(words->v, words->nr,
+					    git_blob_rawcontent(b),
+					    git_blob_rawsize(b));
+			git_blob_free(b);
+		}
+		git_tree_free(sub);
+		git_tree_entry_free(te);
+	}
+	/* Compact what is left. */
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < words->nr; i++)
+			if (words->v[i])
+				words->v[n++] = words->v[i];
+		words->nr = n;
+		if (words->v != strvec_empty)
+			words->v[n] = NULL;
+	}
+	strvec_clear(&dirs);
+	free(d);
+	return ret;
 }
 
 static void join(struct strbuf *sb, const struct strvec *v, size_t max)
@@ -542,16 +677,222 @@ static const struct apply_patch *depends_on(const struct apply_target *t,
 	return NULL;
 }
 
+/* applied, applied-offset or applied-fuzz, with what was not exact. */
+static enum verdict judge_applied(struct judge *j,
+				  enum locate_hunk_status worst)
+{
+	struct apply_patch *ap = j->ap;
+	struct strbuf *d = &j->detail;
+	size_t repaired = ap->repaired_from_reference + ap->repaired_guessed;
+
+	if (worst == HUNK_APPLIED)
+		return VERDICT_APPLIED;
+	if (worst == HUNK_OFFSET) {
+		strbuf_addstr(d, "hunks moved: ");
+		for (size_t i = 0; i < ap->nr; i++)
+			for (size_t h = 0; h < ap->files[i].loc.nr; h++) {
+				const struct locate_hunk_result *hr =
+					&ap->files[i].loc.hunks[h];
+
+				if (hr->status == HUNK_OFFSET)
+					strbuf_addf(d, "%s hunk %zu by %+ld "
+						    "lines; ",
+						    ap->files[i].path, h + 1,
+						    hr->offset);
+			}
+		strbuf_setlen(d, d->len - 2);
+		return VERDICT_APPLIED_OFFSET;
+	}
+	describe_hunks(d, ap, j->patch, HUNK_FUZZ, NULL);
+	if (d->len && repaired)
+		strbuf_addstr(d, "; ");
+	if (repaired)
+		strbuf_addf(d, "damaged mail repaired against the tree: %zu "
+			       "added line%s re-indented from a newer tree, %zu "
+			       "guessed from their neighbours",
+			    ap->repaired_from_reference,
+			    ap->repaired_from_reference == 1 ? "" : "s",
+			    ap->repaired_guessed);
+	return VERDICT_APPLIED_FUZZ;
+}
+
+/* Does the hunk add lines (positive evidence when found applied)? */
+static bool hunk_adds(const struct patch_hunk *h)
+{
+	for (size_t i = 0; i < h->nr; i++)
+		if (h->lines[i].kind == PATCH_LINE_ADD &&
+		    strspn(h->lines[i].text, " \t") < h->lines[i].len)
+			return true;
+	return false;
+}
+
+struct failed_hunk {
+	size_t file, hunk;
+	struct strvec needs, removes;
+	enum hunk_why why;
+};
+
+/*
+ * Some hunks failed. Hunks found applied that add lines are evidence of
+ * the change being there in a reworked form: partially-present. Without
+ * such evidence: not-applicable when failing hunks need functions the
+ * branch lacks; present when what fails only removes code that is gone;
+ * else depends, merged-3way or conflict.
+ */
+static enum verdict judge_failed(struct judge *j, size_t total,
+				 size_t already)
+{
+	struct apply_patch *ap = j->ap;
+	const struct patch *p = j->patch;
+	struct strbuf *d = &j->detail;
+	struct strbuf gone = STRBUF_INIT, differs = STRBUF_INIT;
+	struct strvec relied = STRVEC_INIT, missing = STRVEC_INIT;
+	struct failed_hunk *fh = NULL;
+	size_t fh_nr = 0, fh_alloc = 0, n_gone = 0, strong = 0;
+	const struct apply_patch *dep;
+	enum verdict v = VERDICT__COUNT;
+	int three;
+
+	for (size_t i = 0; i < p->nr; i++)
+		for (size_t h = 0; h < p->files[i].nr; h++)
+			hunk_functions(&relied, &p->files[i].hunks[h], " +");
+	/* The functions each failing hunk lacks in its file. */
+	for (size_t i = 0; i < ap->nr; i++) {
+		const struct locate_result *r = &ap->files[i].loc;
+		struct strbuf cur = STRBUF_INIT;
+		const char *kind;
+		git_filemode_t mode;
+		bool found;
+
+		for (size_t h = 0; h < r->nr; h++)
+			if (r->hunks[h].status == HUNK_ALREADY_APPLIED &&
+			    hunk_adds(&p->files[i].hunks[h]))
+				strong++;
+		if (!r->failed_nr)
+			continue;
+		if (read_path(&cur, &found, &mode, &kind, j->repo, j->tree,
+			      ap->files[i].old_path) < 0)
+			goto out;
+		for (size_t h = 0; h < r->nr; h++) {
+			struct failed_hunk *f;
+
+			if (r->hunks[h].status != HUNK_FAILED)
+				continue;
+			ALLOC_GROW(fh, fh_nr + 1, fh_alloc);
+			f = &fh[fh_nr++];
+			f->file = i;
+			f->hunk = h;
+			strvec_init(&f->needs);
+			strvec_init(&f->removes);
+			hunk_lacks(&f->needs, &f->removes,
+				   &p->files[i].hunks[h], &relied, cur.buf,
+				   cur.len);
+			/* Defined in a header is not lacking. */
+			if (f->needs.nr &&
+			    strike_defined_nearby(&f->needs, j->repo, j->tree,
+						  ap->files[i].old_path) < 0) {
+				strbuf_release(&cur);
+				goto out;
+			}
+			f->why = f->needs.nr ? HUNK_NEEDS :
+				 f->removes.nr ? HUNK_GONE : HUNK_DIFFERS;
+		}
+		strbuf_release(&cur);
+	}
+	for (size_t k = 0; k < fh_nr; k++) {
+		const struct failed_hunk *f = &fh[k];
+		const struct patch_hunk *ph = &p->files[f->file].hunks[f->hunk];
+		const char *reason = ap->files[f->file].loc.hunks[f->hunk].reason;
+		struct strbuf *sb = f->why == HUNK_GONE ? &gone : &differs;
+
+		for (size_t w = 0; w < f->needs.nr; w++)
+			if (!strvec_has(&missing, f->needs.v[w]))
+				strvec_push(&missing, f->needs.v[w]);
+		n_gone += f->why == HUNK_GONE;
+		strbuf_addf(sb, "%s%s hunk %zu (-%u,%u)", sb->len ? "; " : "",
+			    ap->files[f->file].path, f->hunk + 1,
+			    ph->old_start, ph->old_count);
+		if (f->why == HUNK_NEEDS) {
+			strbuf_addstr(sb, ": needs ");
+			for (size_t w = 0; w < f->needs.nr; w++)
+				strbuf_addf(sb, "%s%s()", w ? ", " : "",
+					    f->needs.v[w]);
+		} else if (f->why == HUNK_DIFFERS && reason) {
+			strbuf_addf(sb, ": %s", reason);
+		}
+	}
+	if (strong) {
+		describe_hunks(d, ap, p, HUNK_ALREADY_APPLIED,
+			       "already present");
+		if (gone.len)
+			strbuf_addf(d, "; %s: removes what is gone already",
+				    gone.buf);
+		if (differs.len)
+			strbuf_addf(d, "; %s", differs.buf);
+		v = differs.len ? VERDICT_PARTIALLY_PRESENT :
+				  VERDICT_ALREADY_PRESENT;
+		goto out;
+	}
+	if (missing.nr) {
+		for (size_t i = 0; i < missing.nr && i < 4; i++)
+			strbuf_addf(d, "%s%s()", i ? ", " : "", missing.v[i]);
+		if (missing.nr > 4)
+			strbuf_addf(d, " and %zu more", missing.nr - 4);
+		strbuf_addf(d, " %s not exist on %s (%s)",
+			    missing.nr == 1 ? "does" : "do", j->t->name,
+			    differs.buf);
+		v = VERDICT_NOT_APPLICABLE;
+		goto out;
+	}
+	if (already + n_gone) {
+		if (already)
+			describe_hunks(d, ap, p, HUNK_ALREADY_APPLIED,
+				       "already present");
+		if (gone.len)
+			strbuf_addf(d, "%s%s: removes what is gone already",
+				    d->len ? "; " : "", gone.buf);
+		if (differs.len)
+			strbuf_addf(d, "; %s", differs.buf);
+		v = differs.len || already + n_gone < total ?
+			VERDICT_PARTIALLY_PRESENT : VERDICT_ALREADY_PRESENT;
+		goto out;
+	}
+	dep = depends_on(j->t, ap);
+	if (dep) {
+		strbuf_addf(d, "builds on '%s', which did not apply; %s",
+			    dep->sp->mail->subj.title, differs.buf);
+		v = VERDICT_DEPENDS;
+		goto out;
+	}
+	three = try_three_way(j);
+	if (three > 0) {
+		strbuf_addstr(d, "3-way merge from the preimage blob");
+		v = VERDICT_MERGED_3WAY;
+	} else if (!three) {
+		strbuf_addbuf(d, &differs);
+		v = VERDICT_CONFLICT;
+	}
+out:
+	for (size_t k = 0; k < fh_nr; k++) {
+		strvec_clear(&fh[k].needs);
+		strvec_clear(&fh[k].removes);
+	}
+	free(fh);
+	strbuf_release(&gone);
+	strbuf_release(&differs);
+	strvec_clear(&relied);
+	strvec_clear(&missing);
+	return v;
+}
+
 /* The verdict of a patch whose files were located. */
 static enum verdict judge_located(struct judge *j, struct strvec *problems)
 {
 	struct apply_patch *ap = j->ap;
 	struct strbuf *d = &j->detail;
-	struct strvec missing = STRVEC_INIT, files = STRVEC_INIT;
+	struct strvec files = STRVEC_INIT;
 	enum locate_hunk_status worst;
 	size_t total, failed, already;
-	const struct apply_patch *dep;
-	int three;
 
 	if (problems->nr) {
 		join(d, problems, 3);
@@ -574,94 +915,15 @@ static enum verdict judge_located(struct judge *j, struct strvec *problems)
 			       "hunk%s)", total, total == 1 ? "" : "s");
 		return VERDICT_ALREADY_PRESENT;
 	}
-	if (already) {
+	if (!failed && already) {
 		describe_hunks(d, ap, j->patch, HUNK_ALREADY_APPLIED,
 			       "already present");
-		if (failed) {
-			strbuf_addstr(d, "; ");
-			describe_hunks(d, ap, j->patch, HUNK_FAILED, NULL);
-		} else {
-			strbuf_addstr(d, "; the other hunks would apply");
-		}
+		strbuf_addstr(d, "; the other hunks would apply");
 		return VERDICT_PARTIALLY_PRESENT;
 	}
-	if (!failed) {
-		if (worst == HUNK_APPLIED)
-			return VERDICT_APPLIED;
-		if (worst == HUNK_OFFSET) {
-			strbuf_addstr(d, "hunks moved: ");
-			describe_hunks(d, ap, j->patch, HUNK_OFFSET, NULL);
-			for (size_t i = 0; i < ap->nr; i++)
-				for (size_t h = 0; h < ap->files[i].loc.nr; h++)
-					if (ap->files[i].loc.hunks[h].status ==
-					    HUNK_OFFSET)
-						strbuf_addf(d, " %+ld",
-							    ap->files[i].loc.hunks[h].offset);
-			return VERDICT_APPLIED_OFFSET;
-		}
-		describe_hunks(d, ap, j->patch, HUNK_FUZZ, NULL);
-		if (d->len && ap->repaired_from_reference + ap->repaired_guessed)
-			strbuf_addstr(d, "; ");
-		if (ap->repaired_from_reference + ap->repaired_guessed)
-			strbuf_addf(d, "damaged mail repaired against the "
-				       "tree: %zu added line%s re-indented from "
-				       "a newer tree, %zu guessed from their "
-				       "neighbours",
-				    ap->repaired_from_reference,
-				    ap->repaired_from_reference == 1 ? "" : "s",
-				    ap->repaired_guessed);
-		return VERDICT_APPLIED_FUZZ;
-	}
-	for (size_t i = 0; i < ap->nr; i++) {
-		const struct locate_result *r = &ap->files[i].loc;
-		struct strbuf cur = STRBUF_INIT;
-		const char *kind;
-		git_filemode_t mode;
-		bool found;
-
-		if (!r->failed_nr)
-			continue;
-		read_path(&cur, &found, &mode, &kind, j->repo, j->tree,
-			  ap->files[i].old_path);
-		for (size_t h = 0; h < r->nr; h++) {
-			size_t before = missing.nr;
-
-			if (r->hunks[h].status != HUNK_FAILED)
-				continue;
-			missing_functions(&missing,
-					  &j->patch->files[i].hunks[h], cur.buf,
-					  cur.len);
-			if (missing.nr == before) {
-				/* This hunk fails on code that is there. */
-				strvec_clear(&missing);
-				strbuf_release(&cur);
-				goto not_na;
-			}
-		}
-		strbuf_release(&cur);
-	}
-	join(d, &missing, 4);
-	strbuf_addf(d, " %s not exist on %s", missing.nr == 1 ? "does" : "do",
-		    j->t->name);
-	strvec_clear(&missing);
-	return VERDICT_NOT_APPLICABLE;
-not_na:
-	dep = depends_on(j->t, ap);
-	if (dep) {
-		strbuf_addf(d, "builds on '%s', which did not apply; ",
-			    dep->sp->mail->subj.title);
-		describe_hunks(d, ap, j->patch, HUNK_FAILED, NULL);
-		return VERDICT_DEPENDS;
-	}
-	three = try_three_way(j);
-	if (three < 0)
-		return VERDICT__COUNT;
-	if (three > 0) {
-		strbuf_addstr(d, "3-way merge from the preimage blob");
-		return VERDICT_MERGED_3WAY;
-	}
-	describe_hunks(d, ap, j->patch, HUNK_FAILED, NULL);
-	return VERDICT_CONFLICT;
+	if (!failed)
+		return judge_applied(j, worst);
+	return judge_failed(j, total, already);
 }
 
 static char *commit_message(const struct mail *m, const struct apply_patch *ap,

@@ -1337,7 +1337,13 @@ static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 				take_pre(lc, hr, hc, &lv, &pre, &ph, expected,
 					 guess);
 			} else if (qh.found &&
-				   (!ph.found || !pre.n || !qh.dist)) {
+				   (!ph.found || !pre.n || !qh.dist ||
+				    (ph.pos >= qh.pos && ph.pos < qh.end))) {
+				/*
+				 * The post-image is there; a pre-image found
+				 * inside it is only its own context (a hunk
+				 * that adds lines, matched with fuzz).
+				 */
 				hr->status = HUNK_ALREADY_APPLIED;
 				hr->pos = qh.pos + 1;
 				hr->offset = qh.pos - expected;

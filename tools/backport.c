@@ -35,6 +35,8 @@ static const struct command commands[] = {
 	  "print the stable patch-id of patches read from files or stdin" },
 	{ "trees", cmd_trees, RUN_NEEDS_GIT,
 	  "create or update the repository of real stable trees" },
+	{ "test", cmd_test, RUN_NEEDS_GIT,
+	  "boot each branch in QEMU and run the selftest set" },
 };
 
 static const char main_usage[] =

@@ -14,6 +14,7 @@ int cmd_apply(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_patch_id(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 int cmd_trees(int argc, char **argv);
 
 #endif

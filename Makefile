@@ -21,6 +21,7 @@ ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 # Generic helpers, apart from the domain.
+LIB_OBJS += tools/util/cfgtext.o
 LIB_OBJS += tools/util/error.o
 LIB_OBJS += tools/util/fsutil.o
 LIB_OBJS += tools/util/run-command.o
@@ -34,20 +35,26 @@ LIB_OBJS += tools/lib/apply.o
 LIB_OBJS += tools/lib/console.o
 LIB_OBJS += tools/lib/debpkg.o
 LIB_OBJS += tools/lib/guest.o
+LIB_OBJS += tools/lib/kbuild.o
 LIB_OBJS += tools/lib/ktap.o
 LIB_OBJS += tools/lib/locate.o
 LIB_OBJS += tools/lib/mail.o
 LIB_OBJS += tools/lib/matrix.o
 LIB_OBJS += tools/lib/patch.o
+LIB_OBJS += tools/lib/resolution.o
 LIB_OBJS += tools/lib/selftest.o
 LIB_OBJS += tools/lib/series.o
+LIB_OBJS += tools/lib/setup.o
 LIB_OBJS += tools/lib/trees.o
 LIB_OBJS += tools/lib/verdict.o
 
 # Subcommands: tools/cmd-<name>.c, one each, listed in tools/backport.c.
 CMD_OBJS += tools/cmd-apply.o
+CMD_OBJS += tools/cmd-build.o
 CMD_OBJS += tools/cmd-import.o
 CMD_OBJS += tools/cmd-patch-id.o
+CMD_OBJS += tools/cmd-record.o
+CMD_OBJS += tools/cmd-resolve.o
 CMD_OBJS += tools/cmd-show.o
 CMD_OBJS += tools/cmd-test.o
 CMD_OBJS += tools/cmd-trees.o
@@ -56,6 +63,7 @@ MAIN_OBJ = tools/backport.o
 
 # cmocka unit tests: tests/unit/test-<module>.c, linked with LIB_OBJS.
 UNIT_TESTS += test-console
+UNIT_TESTS += test-kbuild
 UNIT_TESTS += test-ktap
 UNIT_TESTS += test-locate
 UNIT_TESTS += test-mail

@@ -11,9 +11,12 @@
 struct repo_opts;
 
 int cmd_apply(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_patch_id(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_trees(int argc, char **argv);
 

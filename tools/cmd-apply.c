@@ -13,8 +13,8 @@
 
 #include "builtin.h"
 #include "lib/apply.h"
-#include "lib/matrix.h"
-#include "lib/trees.h"
+#include "lib/setup.h"
+#include "util/fsutil.h"
 #include "util/error.h"
 #include "util/usage.h"
 #include "util/xalloc.h"
@@ -36,6 +36,9 @@ static const char apply_usage[] =
 	"  --repo <path>         the repository (default: the matrix's)\n"
 	"  --series-dir <dir>    where series are kept (default: series/)\n"
 	"  --all-branches        ignore stable tags (no not-requested)\n"
+	"  --backports <dir>     recorded resolutions and renames (default:\n"
+	"                        backports/)\n"
+	"  --no-resolutions      replay no recorded resolution or rename\n"
 	"  --fuzz <n>            most context lines fuzz may drop (2)\n"
 	"  --dry-run             write no commits and no refs\n"
 	"  --format=<text|json>  output format\n"
@@ -63,6 +66,8 @@ static void parse_options(struct apply_cmd *c, int argc, char **argv)
 		{ "all-branches", no_argument, NULL, 'A' },
 		{ "fuzz", required_argument, NULL, 'F' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "backports", required_argument, NULL, 'B' },
+		{ "no-resolutions", no_argument, NULL, 'R' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -71,7 +76,7 @@ static void parse_options(struct apply_cmd *c, int argc, char **argv)
 	int ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			strvec_push(&c->series, optarg);
@@ -99,6 +104,12 @@ static void parse_options(struct apply_cmd *c, int argc, char **argv)
 		case 'n':
 			c->dry_run = true;
 			break;
+		case 'B':
+			c->opts.backports = optarg;
+			break;
+		case 'R':
+			c->opts.backports = NULL;
+			break;
 		case 'f':
 			c->format = parse_output_format(optarg, apply_usage);
 			break;
@@ -114,19 +125,6 @@ static void parse_options(struct apply_cmd *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_msg(apply_usage, "unexpected argument '%s'", argv[optind]);
-}
-
-/* Every branch tip of the matrix, and each older release on it. */
-static void matrix_targets(struct strvec *out, const struct matrix *m)
-{
-	for (size_t i = 0; i < m->branches_nr; i++) {
-		const struct matrix_branch *b = m->branches[i];
-
-		for (size_t k = 0; k + 1 < b->sources_nr; k++)
-			strvec_pushf(out, "%s@v%s", b->name,
-				     b->sources[k]->name);
-		strvec_push(out, b->name);
-	}
 }
 
 static void print_table(const struct series *s, struct apply_target *t,
@@ -272,28 +270,21 @@ int cmd_apply(int argc, char **argv)
 {
 	struct apply_cmd c = { .series = STRVEC_INIT, .targets = STRVEC_INIT,
 			       .opts = APPLY_OPTS_INIT };
-	struct trees_opts topts = TREES_OPTS_INIT;
-	struct matrix m = MATRIX_INIT;
-	git_repository *repo = NULL;
+	struct setup st = SETUP_INIT;
 	json_t *json = NULL;
-	char *matrix_path, *repo_path;
-	bool user, failed = false;
+	bool failed = false;
 
 	c.series_dir = getenv("BACKPORT_SERIES_DIR");
+	c.opts.backports = "backports";
 	parse_options(&c, argc, argv);
 	if (!c.series_dir || !*c.series_dir)
 		c.series_dir = "series";
-	matrix_path = matrix_find_path(c.matrix);
-	if (matrix_load(&m, matrix_path) < 0)
+	if (c.opts.backports && !is_directory(c.opts.backports))
+		c.opts.backports = NULL;
+	if (setup_open(&st, c.matrix, c.repo) < 0)
 		die("%s", error_last());
-	topts.repo = c.repo;
-	repo_path = trees_repo(&m, &topts, &user);
-	if (git_repository_open_ext(&repo, repo_path,
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
-		die_last("cannot open repository '%s'%s", repo_path,
-			 user ? "" : " (run 'backport trees' first)");
 	if (!c.targets.nr)
-		matrix_targets(&c.targets, &m);
+		setup_default_targets(&c.targets, &st);
 	if (!c.series.nr && series_list(&c.series, c.series_dir) < 0)
 		die("%s", error_last());
 	if (!c.series.nr)
@@ -304,17 +295,14 @@ int cmd_apply(int argc, char **argv)
 	for (size_t i = 0; i < c.series.nr; i++) {
 		if (i && !json)
 			putchar('\n');
-		failed |= apply_one_series(&c, repo, c.series.v[i], json);
+		failed |= apply_one_series(&c, st.repo, c.series.v[i], json);
 	}
 	if (json) {
 		json_dumpf(json, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(json);
 	}
-	git_repository_free(repo);
-	matrix_release(&m);
-	free(matrix_path);
-	free(repo_path);
+	setup_release(&st);
 	strvec_clear(&c.series);
 	strvec_clear(&c.targets);
 	return failed ? EXIT_CELL_FAILED : EXIT_OK;

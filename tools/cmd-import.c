@@ -277,7 +277,7 @@ static int parse_options(struct import_opts *o, int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+n:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o->name = optarg;

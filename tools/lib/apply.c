@@ -32,6 +32,7 @@ static void apply_patch_release(struct apply_patch *p)
 		apply_file_release(&p->files[i]);
 	free(p->files);
 	free(p->detail);
+	strvec_clear(&p->renames);
 }
 
 void apply_target_release(struct apply_target *t)
@@ -43,6 +44,8 @@ void apply_target_release(struct apply_target *t)
 	free(t->branch);
 	free(t->rev);
 	free(t->ref);
+	resolution_store_release(&t->store);
+	renames_release(&t->renames);
 	apply_target_init(t);
 }
 
@@ -407,6 +410,10 @@ struct judge {
 	struct apply_patch *ap;
 	const struct patch *patch;
 	struct strbuf detail;
+	/* Replaying a recorded resolution: no fuzz, no whitespace games. */
+	bool exact;
+	/* The mail was damaged (kept when renames rewrite a copy). */
+	bool damaged;
 };
 
 static int reference_content(struct strbuf *out, struct judge *j,
@@ -473,9 +480,9 @@ static int locate_files(struct judge *j, struct strvec *problems)
 			af->missing = true;
 			goto next;
 		}
-		lo.max_fuzz = j->opts->max_fuzz;
-		lo.ignore_whitespace = patch_is_damaged(p);
-		if (patch_is_damaged(p)) {
+		lo.max_fuzz = j->exact ? 0 : j->opts->max_fuzz;
+		lo.ignore_whitespace = j->damaged && !j->exact;
+		if (j->damaged && !j->exact) {
 			ret = reference_content(&ref, j, af->path);
 			if (ret < 0)
 				goto next;
@@ -982,7 +989,9 @@ static int make_signature(git_signature **out, git_repository *repo,
 static int commit_patch(struct judge *j, git_tree **tree)
 {
 	struct apply_patch *ap = j->ap;
-	const struct mail *m = ap->sp->mail;
+	const struct mail *m = ap->resolution &&
+		ap->verdict == VERDICT_RESOLVED_RECORDED ?
+		ap->resolution->mail : ap->sp->mail;
 	git_tree_update *ups = xcalloc(ap->nr * 2 + 1, sizeof(*ups));
 	git_signature *author = NULL, *committer = NULL;
 	git_commit *parent = NULL;
@@ -1062,12 +1071,300 @@ out:
 	return ret;
 }
 
+/* Take the located files out of `ap` (to try something else). */
+static void files_take(struct apply_patch *ap, struct apply_file **files,
+		       size_t *nr, size_t *alloc)
+{
+	*files = ap->files;
+	*nr = ap->nr;
+	*alloc = ap->alloc;
+	ap->files = NULL;
+	ap->nr = ap->alloc = 0;
+}
+
+static void files_free(struct apply_file *files, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		apply_file_release(&files[i]);
+	free(files);
+}
+
+/*
+ * 3-way merge of a recorded resolution onto a file that moved: base is
+ * the blob it was recorded against, theirs that blob with the
+ * resolution applied, ours the file now. 1 clean, 0 not, -1 error.
+ */
+static int merge_resolution(struct judge *j, struct apply_file *af,
+			    const struct patch_file *pf,
+			    const struct resolution *r)
+{
+	const struct resolution_file *rf = NULL;
+	struct locate_result res = LOCATE_RESULT_INIT;
+	struct strbuf cur = STRBUF_INIT;
+	git_merge_file_input base, ours, theirs;
+	git_merge_file_options mo;
+	git_merge_file_result out = { 0 };
+	git_blob *blob = NULL;
+	const char *kind;
+	git_filemode_t mode;
+	bool found;
+	int ret = 0;
+
+	for (size_t i = 0; i < r->nr; i++)
+		if (!strcmp(r->files[i].path, af->old_path))
+			rf = &r->files[i];
+	if (!rf || git_blob_lookup(&blob, j->repo, &rf->before) < 0) {
+		error_clear();
+		return 0;
+	}
+	if (locate_apply(&res, pf, git_blob_rawcontent(blob),
+			 git_blob_rawsize(blob), NULL) < 0 ||
+	    !locate_is_clean(&res) ||
+	    read_path(&cur, &found, &mode, &kind, j->repo, j->tree,
+		      af->old_path) < 0) {
+		error_clear();
+		goto out;
+	}
+	git_merge_file_input_init(&base, GIT_MERGE_FILE_INPUT_VERSION);
+	git_merge_file_input_init(&ours, GIT_MERGE_FILE_INPUT_VERSION);
+	git_merge_file_input_init(&theirs, GIT_MERGE_FILE_INPUT_VERSION);
+	git_merge_file_options_init(&mo, GIT_MERGE_FILE_OPTIONS_VERSION);
+	base.ptr = git_blob_rawcontent(blob);
+	base.size = git_blob_rawsize(blob);
+	ours.ptr = cur.buf;
+	ours.size = cur.len;
+	theirs.ptr = res.out.buf;
+	theirs.size = res.out.len;
+	mo.ancestor_label = r->target;
+	mo.our_label = j->t->name;
+	mo.their_label = "resolution";
+	mo.flags = GIT_MERGE_FILE_STYLE_DIFF3;
+	if (git_merge_file(&out, &base, &ours, &theirs, &mo) < 0) {
+		ret = error_git("3-way merge of the resolution of '%s'",
+				af->path);
+		goto out;
+	}
+	strbuf_reset(&af->merge_out);
+	strbuf_add(&af->merge_out, out.ptr, out.len);
+	af->merged = true;
+	af->merge_conflict = !out.automergeable;
+	ret = out.automergeable ? 1 : 0;
+	git_merge_file_result_free(&out);
+out:
+	locate_result_release(&res);
+	strbuf_release(&cur);
+	git_blob_free(blob);
+	return ret;
+}
+
+/*
+ * Replay a recorded resolution: it applies exactly or at an offset
+ * (resolved-recorded), or by a 3-way merge onto the moved file (said in
+ * the detail), else stale-resolution. Fills ap->files for the commit.
+ */
+static enum verdict replay_resolution(struct judge *j,
+				      const struct resolution *r)
+{
+	struct apply_patch *ap = j->ap;
+	struct strvec problems = STRVEC_INIT;
+	struct strbuf *d = &j->detail;
+	size_t offsets = 0, merged = 0, stale = 0;
+	enum verdict v = VERDICT__COUNT;
+
+	j->patch = &r->mail->patch;
+	j->exact = true;
+	if (locate_files(j, &problems) < 0)
+		goto out;
+	for (size_t i = 0; i < ap->nr; i++) {
+		struct apply_file *af = &ap->files[i];
+		const struct locate_result *lr = &af->loc;
+		int m;
+
+		for (size_t h = 0; h < lr->nr; h++)
+			offsets += lr->hunks[h].status == HUNK_OFFSET;
+		if (!af->missing && !lr->failed_nr && !lr->already_nr)
+			continue;
+		m = af->missing ? 0 :
+			merge_resolution(j, af, &j->patch->files[i], r);
+		if (m < 0)
+			goto out;
+		if (m)
+			merged++;
+		else
+			stale++;
+	}
+	strbuf_reset(d);
+	if (problems.nr || stale) {
+		strbuf_addf(d, "the resolution recorded on %s (%s/%s) no "
+			       "longer applies: ", r->target, r->dir, r->file);
+		for (size_t i = 0; i < ap->nr; i++) {
+			const struct apply_file *af = &ap->files[i];
+
+			if (af->missing)
+				strbuf_addf(d, "%s is gone; ", af->path);
+			else if (af->loc.failed_nr || af->loc.already_nr)
+				strbuf_addf(d, "%s changed (%s); ", af->path,
+					    af->merge_conflict ?
+					    "3-way merge conflicts" :
+					    "no base to merge from");
+		}
+		strbuf_setlen(d, d->len - 2);
+		v = VERDICT_STALE_RESOLUTION;
+		goto out;
+	}
+	strbuf_addf(d, "recorded on %s (%s/%s)", r->target, r->dir, r->file);
+	if (merged)
+		strbuf_addf(d, "; the branch moved: 3-way merge of the "
+			       "resolution onto %zu file%s", merged,
+			    merged == 1 ? "" : "s");
+	else if (offsets)
+		strbuf_addf(d, "; %zu hunk%s at an offset", offsets,
+			    offsets == 1 ? "" : "s");
+	v = VERDICT_RESOLVED_RECORDED;
+out:
+	j->exact = false;
+	strvec_clear(&problems);
+	return v;
+}
+
+/* A deep copy of `p` with the renames applied to every line. */
+static void patch_renamed(struct patch *out, const struct patch *p,
+			  const struct renames *r, struct strvec *used)
+{
+	*out = (struct patch)PATCH_INIT;
+	out->files = xcalloc(p->nr ? p->nr : 1, sizeof(*out->files));
+	out->nr = out->alloc = p->nr;
+	memcpy(out->patch_id, p->patch_id, sizeof(out->patch_id));
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct patch_file *f = &p->files[i];
+		struct patch_file *g = &out->files[i];
+
+		*g = *f;
+		g->old_path = f->old_path ? xstrdup(f->old_path) : NULL;
+		g->new_path = f->new_path ? xstrdup(f->new_path) : NULL;
+		g->old_oid = g->new_oid = NULL;
+		g->hunks = xcalloc(f->nr ? f->nr : 1, sizeof(*g->hunks));
+		g->alloc = f->nr;
+		for (size_t h = 0; h < f->nr; h++) {
+			const struct patch_hunk *a = &f->hunks[h];
+			struct patch_hunk *b = &g->hunks[h];
+
+			*b = *a;
+			b->section = a->section ? xstrdup(a->section) : NULL;
+			b->lines = xcalloc(a->nr ? a->nr : 1,
+					   sizeof(*b->lines));
+			b->alloc = a->nr;
+			for (size_t l = 0; l < a->nr; l++) {
+				struct strbuf t = STRBUF_INIT;
+
+				b->lines[l] = a->lines[l];
+				renames_apply(&t, a->lines[l].text,
+					      a->lines[l].len, r, used);
+				b->lines[l].len = t.len;
+				b->lines[l].text = strbuf_detach(&t, NULL);
+			}
+		}
+	}
+}
+
+/* The branch's known renames make the patch apply: adapted. */
+static enum verdict try_renames(struct judge *j, struct patch *copy)
+{
+	struct apply_patch *ap = j->ap;
+	struct strvec used = STRVEC_INIT, problems = STRVEC_INIT;
+	enum locate_hunk_status worst;
+	size_t total, failed, already;
+	enum verdict v = VERDICT__COUNT;
+
+	patch_renamed(copy, j->patch, &j->t->renames, &used);
+	if (!used.nr)
+		goto out;
+	/* The same rename counted per line: keep each once. */
+	for (size_t i = 0; i < used.nr; i++)
+		if (!strvec_has(&ap->renames, used.v[i]))
+			strvec_push(&ap->renames, used.v[i]);
+	j->patch = copy;
+	if (locate_files(j, &problems) < 0) {
+		v = VERDICT_CONFLICT;
+		goto out;
+	}
+	count_hunks(ap, &total, &failed, &already, &worst);
+	if (problems.nr || failed || already) {
+		v = VERDICT_CONFLICT;
+		goto out;
+	}
+	strbuf_reset(&j->detail);
+	strbuf_addstr(&j->detail, "renames: ");
+	for (size_t i = 0; i < ap->renames.nr; i++)
+		strbuf_addf(&j->detail, "%s%s", i ? ", " : "",
+			    ap->renames.v[i]);
+	if (worst != HUNK_APPLIED)
+		strbuf_addf(&j->detail, "; hunks %s",
+			    worst == HUNK_OFFSET ? "at an offset" :
+			    worst == HUNK_FUZZ ? "with fuzz" :
+						 "matched ignoring whitespace");
+	v = VERDICT_ADAPTED;
+out:
+	strvec_clear(&used);
+	strvec_clear(&problems);
+	return v;
+}
+
+/*
+ * A patch that failed: its recorded resolution, else the known renames.
+ * Returns the new verdict, or `v` unchanged (with ap->files as they
+ * were) when neither helps. `copy` holds a renamed patch if one is used.
+ */
+static enum verdict try_recorded(struct judge *j, enum verdict v,
+				 struct patch *copy)
+{
+	struct apply_patch *ap = j->ap;
+	const struct patch *orig = j->patch;
+	const struct mail *m = ap->sp->mail;
+	struct apply_file *saved;
+	size_t saved_nr, saved_alloc;
+	struct strbuf saved_detail = STRBUF_INIT;
+	enum verdict nv = VERDICT__COUNT;
+
+	if (v != VERDICT_CONFLICT && v != VERDICT_DEPENDS &&
+	    v != VERDICT_NOT_APPLICABLE)
+		return v;
+	ap->resolution = resolution_find(&j->t->store, m->patch.patch_id,
+					 m->subj.title);
+	if (!ap->resolution && !j->t->renames.nr)
+		return v;
+	files_take(ap, &saved, &saved_nr, &saved_alloc);
+	strbuf_addbuf(&saved_detail, &j->detail);
+	if (ap->resolution)
+		nv = replay_resolution(j, ap->resolution);
+	else
+		nv = try_renames(j, copy);
+	if (nv == VERDICT_RESOLVED_RECORDED || nv == VERDICT_ADAPTED ||
+	    nv == VERDICT_STALE_RESOLUTION) {
+		files_free(saved, saved_nr);
+		strbuf_release(&saved_detail);
+		return nv;
+	}
+	/* Neither helped: back to what the patch itself gave. */
+	files_free(ap->files, ap->nr);
+	ap->files = saved;
+	ap->nr = saved_nr;
+	ap->alloc = saved_alloc;
+	j->patch = orig;
+	strbuf_swap(&j->detail, &saved_detail);
+	strbuf_release(&saved_detail);
+	strvec_clear(&ap->renames);
+	/* A resolution that could not even be tried is an error. */
+	return nv == VERDICT__COUNT && ap->resolution ? VERDICT__COUNT : v;
+}
+
 static int judge_patch(struct apply_target *t, git_repository *repo,
 		       git_tree **tree, const struct series_patch *sp,
 		       const struct apply_opts *opts)
 {
 	struct judge j = { .repo = repo, .tree = *tree, .opts = opts, .t = t };
 	struct strvec problems = STRVEC_INIT;
+	struct patch renamed = PATCH_INIT;
 	struct apply_patch *ap;
 	const struct mail *m = sp->mail;
 	git_oid found;
@@ -1077,9 +1374,12 @@ static int judge_patch(struct apply_target *t, git_repository *repo,
 	ALLOC_GROW(t->patches, t->nr + 1, t->alloc);
 	ap = &t->patches[t->nr++];
 	memset(ap, 0, sizeof(*ap));
+	strvec_init(&ap->renames);
 	ap->sp = sp;
+	git_oid_cpy(&ap->before, &t->tip);
 	j.ap = ap;
 	j.patch = &m->patch;
+	j.damaged = patch_is_damaged(&m->patch);
 	strbuf_init(&j.detail, 0);
 
 	if (locate_files(&j, &problems) < 0)
@@ -1096,6 +1396,9 @@ static int judge_patch(struct apply_target *t, git_repository *repo,
 		v = VERDICT_ALREADY_PRESENT;
 	} else {
 		v = judge_located(&j, &problems);
+		if (v == VERDICT__COUNT)
+			goto out;
+		v = try_recorded(&j, v, &renamed);
 		if (v == VERDICT__COUNT)
 			goto out;
 	}
@@ -1123,6 +1426,7 @@ static int judge_patch(struct apply_target *t, git_repository *repo,
 		goto out;
 	ret = 0;
 out:
+	patch_release(&renamed);
 	strbuf_release(&j.detail);
 	strvec_clear(&problems);
 	return ret;
@@ -1142,6 +1446,10 @@ int apply_series(struct apply_target *t, git_repository *repo,
 		return error_set("the repository is shallow: '%s' cannot be "
 				 "judged on a partial history", t->name);
 	if (resolve_target(&base, repo, t) < 0)
+		return -1;
+	if (opts->backports &&
+	    (resolution_store_load(&t->store, opts->backports, t->branch) < 0 ||
+	     renames_load(&t->renames, opts->backports, t->branch) < 0))
 		return -1;
 	git_oid_cpy(&t->base, git_commit_id(base));
 	git_oid_cpy(&t->tip, git_commit_id(base));
@@ -1257,6 +1565,21 @@ json_t *apply_target_to_json(const struct apply_target *t)
 			       "repaired_from_reference",
 			       (int)ap->repaired_from_reference,
 			       "repaired_guessed", (int)ap->repaired_guessed);
+		if (ap->resolution && (ap->verdict == VERDICT_RESOLVED_RECORDED ||
+				       ap->verdict == VERDICT_STALE_RESOLUTION))
+			json_object_set_new(pj, "resolution", json_sprintf(
+				"%s/%s", ap->resolution->dir,
+				ap->resolution->file));
+		else
+			json_object_set_new(pj, "resolution", json_null());
+		{
+			json_t *rn = json_array();
+
+			for (size_t k = 0; k < ap->renames.nr; k++)
+				json_array_append_new(rn, json_string(
+					ap->renames.v[k]));
+			json_object_set_new(pj, "renames", rn);
+		}
 		if (ap->has_commit) {
 			git_oid_tostr(hex, sizeof(hex), &ap->commit);
 			json_object_set_new(pj, "commit", json_string(hex));

@@ -8,6 +8,7 @@
 #include <git2.h>
 
 #include "locate.h"
+#include "resolution.h"
 #include "series.h"
 #include "verdict.h"
 
@@ -69,6 +70,11 @@ struct apply_patch {
 	size_t repaired_from_reference, repaired_guessed;
 	git_oid commit;		/* when applied */
 	bool has_commit;
+	git_oid before;		/* the backport state it went onto */
+	/* resolved-recorded / stale-resolution: the one used; borrowed. */
+	const struct resolution *resolution;
+	/* adapted: the renames used ("from -> to"). */
+	struct strvec renames;
 };
 
 struct apply_target {
@@ -81,6 +87,9 @@ struct apply_target {
 	git_oid tip;		/* the last commit written (or base) */
 	struct apply_patch *patches;
 	size_t nr, alloc;
+	/* Loaded from opts->backports for this branch. */
+	struct resolution_store store;
+	struct renames renames;
 };
 
 #define APPLY_TARGET_INIT { 0 }
@@ -100,9 +109,14 @@ struct apply_opts {
 	size_t reference_nr;
 	/* Write commits (objects) for applied patches. */
 	bool write_commits;
+	/*
+	 * Where recorded resolutions and renames are (backports/), or NULL
+	 * to use none.
+	 */
+	const char *backports;
 };
 
-#define APPLY_OPTS_INIT { false, 2, 2000, NULL, 0, true }
+#define APPLY_OPTS_INIT { false, 2, 2000, NULL, 0, true, NULL }
 
 void apply_target_init(struct apply_target *t);
 void apply_target_release(struct apply_target *t);

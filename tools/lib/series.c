@@ -16,6 +16,7 @@
 #include <git2.h>
 
 #include "series.h"
+#include "util/cfgtext.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
@@ -252,29 +253,6 @@ int series_from_mails(struct series *s, struct mail_list *ml,
 	return 0;
 }
 
-/* A value for the series file, quoted when git-config needs it. */
-static void add_value(struct strbuf *sb, const char *key, const char *v)
-{
-	bool quote = !*v || isspace((unsigned char)v[0]) ||
-		     isspace((unsigned char)v[strlen(v) - 1]) ||
-		     strpbrk(v, "#;\"\\");
-
-	strbuf_addf(sb, "\t%s = ", key);
-	if (quote)
-		strbuf_addch(sb, '"');
-	for (const char *p = v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_addch(sb, '\\');
-		if (*p == '\n')
-			strbuf_addstr(sb, "\\n");
-		else
-			strbuf_addch(sb, *p);
-	}
-	if (quote)
-		strbuf_addch(sb, '"');
-	strbuf_addch(sb, '\n');
-}
-
 static void add_person(struct strbuf *sb, const char *key, const char *name,
 		       const char *email)
 {
@@ -285,7 +263,7 @@ static void add_person(struct strbuf *sb, const char *key, const char *name,
 	if (email && *email)
 		strbuf_addf(&v, "%s<%s>", v.len ? " " : "", email);
 	if (v.len)
-		add_value(sb, key, v.buf);
+		cfgtext_value(sb, key, v.buf);
 	strbuf_release(&v);
 }
 
@@ -293,7 +271,7 @@ static void add_mail_meta(struct strbuf *sb, const struct mail *m)
 {
 	const struct patch *p = &m->patch;
 
-	add_value(sb, "subject", m->subject);
+	cfgtext_value(sb, "subject", m->subject);
 	if (m->subj.version > 1)
 		strbuf_addf(sb, "\tversion = %u\n", m->subj.version);
 	if (m->subj.total)
@@ -302,25 +280,25 @@ static void add_mail_meta(struct strbuf *sb, const struct mail *m)
 	add_person(sb, "author", m->author_name, m->author_email);
 	add_person(sb, "from", m->from_name, m->from_email);
 	if (m->date)
-		add_value(sb, "date", m->date);
+		cfgtext_value(sb, "date", m->date);
 	if (m->message_id)
-		add_value(sb, "message-id", m->message_id);
+		cfgtext_value(sb, "message-id", m->message_id);
 	if (m->in_reply_to)
-		add_value(sb, "in-reply-to", m->in_reply_to);
+		cfgtext_value(sb, "in-reply-to", m->in_reply_to);
 	if (!m->has_patch)
 		return;
 	if (m->stable.present)
-		add_value(sb, "stable",
+		cfgtext_value(sb, "stable",
 			  m->stable.qualifier ? m->stable.qualifier : "yes");
 	else
-		add_value(sb, "stable", "no");
+		cfgtext_value(sb, "stable", "no");
 	if (m->upstream_commit)
-		add_value(sb, "upstream", m->upstream_commit);
-	add_value(sb, "patch-id", p->patch_id);
+		cfgtext_value(sb, "upstream", m->upstream_commit);
+	cfgtext_value(sb, "patch-id", p->patch_id);
 	for (size_t i = 0; i < p->nr; i++) {
 		const struct patch_file *f = &p->files[i];
 
-		add_value(sb, "file", f->new_path ? f->new_path : f->old_path);
+		cfgtext_value(sb, "file", f->new_path ? f->new_path : f->old_path);
 	}
 	for (size_t i = 0; i < p->damage_nr; i++) {
 		struct strbuf d = STRBUF_INIT;
@@ -328,7 +306,7 @@ static void add_mail_meta(struct strbuf *sb, const struct mail *m)
 		strbuf_addf(&d, "%u: %s: %s", p->damage[i].line,
 			    patch_damage_name(p->damage[i].kind),
 			    p->damage[i].detail);
-		add_value(sb, "damage", d.buf);
+		cfgtext_value(sb, "damage", d.buf);
 		strbuf_release(&d);
 	}
 }
@@ -342,7 +320,7 @@ static void format_series_file(struct strbuf *sb, const struct series *s)
 		"# are for reading, except `stable`, which may be edited to\n"
 		"# override a patch's stable tag (e.g. \"6.1+\" or \"no\").\n");
 	strbuf_addstr(sb, "[series]\n");
-	add_value(sb, "name", s->name);
+	cfgtext_value(sb, "name", s->name);
 	strbuf_addf(sb, "\tpatches = %zu\n", s->nr);
 	if (s->cover) {
 		strbuf_addf(sb, "[cover \"%s\"]\n", s->cover_file);

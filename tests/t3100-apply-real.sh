@@ -8,14 +8,17 @@ export BACKPORT_CACHE_DIR
 
 test_expect_success SLOW,SEEDS 'provision the default trees' '
 	backport trees -q >out &&
-	git --git-dir="$BACKPORT_CACHE_DIR/linux.git" rev-parse --verify \
-		v6.1.192 v6.12.111 v6.12.117 v7.3.4 >/dev/null &&
+	for v in v6.1.192 v6.12.111 v6.12.117 v7.3.4
+	do
+		git --git-dir="$BACKPORT_CACHE_DIR/linux.git" rev-parse \
+			--verify -q $v >/dev/null || return 1
+	done &&
 	test_set_prereq TREES
 '
 
 apply_seeds() {
 	backport apply --series-dir "$BACKPORT_TOP/series" --series kvm-x86-mmu \
-		--dry-run --format=json "$@" >json
+		--backports "$BACKPORT_TOP/backports" --format=json "$@" >json
 }
 
 # verdict <target> <patch 1..2>: the verdict from json
@@ -36,7 +39,7 @@ print(t['patches'][int(sys.argv[2]) - 1]['detail'])" "$1" "$2"
 }
 
 test_expect_success TREES 'apply the seeds on the default matrix' '
-	apply_seeds --no-resolutions;
+	apply_seeds --no-resolutions --dry-run;
 	test $? -le 1 &&
 	python3 -c "import json; print(sorted(t[\"target\"] for t in json.load(open(\"json\"))[0][\"targets\"]))" >targets &&
 	grep "linux-6.12.y@v6.12.111" targets
@@ -99,6 +102,31 @@ test_expect_success TREES 'the damaged mails were repaired against the tree, not
 	assert len(ok) == 3, hunks
 	assert all(h["whitespace"] for h in ok), ok
 	EOF
+'
+
+test_expect_success TREES 'with the recorded resolution: resolved-recorded on 6.12.111' '
+	apply_seeds &&
+	test "$(verdict linux-6.12.y@v6.12.111 2)" = resolved-recorded &&
+	detail linux-6.12.y@v6.12.111 2 | grep "recorded on linux-6.12.y@v6.12.111" &&
+	test "$(verdict linux-6.12.y 2)" = partially-present &&
+	test "$(verdict linux-6.1.y 2)" = not-requested
+'
+
+test_expect_success TREES 'the resolved split matches what stable took in 6.12.117' '
+	g="git --git-dir=$BACKPORT_CACHE_DIR/linux.git" &&
+	ref=refs/backport/kvm-x86-mmu/linux-6.12.y@v6.12.111 &&
+	$g show $ref:arch/x86/kvm/mmu/mmu.c >ours.c &&
+	$g show v6.12.117:arch/x86/kvm/mmu/mmu.c >stable.c &&
+	region() {
+		sed -n "/^static void __kvm_mmu_zap_all_fast_front_half/,/^[a-z]* kvm_mmu_init_vm/p" "$1" |
+		sed "s/^int kvm_mmu_init_vm/void kvm_mmu_init_vm/"
+	} &&
+	region ours.c >ours.region &&
+	region stable.c >stable.region &&
+	test_line_count -gt 40 ours.region &&
+	test_cmp stable.region ours.region &&
+	grep -c "__kvm_mmu_zap_all_fast_back_half(kvm);" ours.c >n &&
+	echo 2 >expect && test_cmp expect n
 '
 
 test_done

@@ -236,7 +236,8 @@ int cmd_resolve(int argc, char **argv)
 			die("'%s' exists (a resolution in progress?): record "
 			    "it, or use --force to start over", dir);
 		strvec_pushl(&args, "worktree", "remove", "--force", dir, NULL);
-		if (run_git(st.repo_path, &args, "git worktree remove") < 0)
+		if (run_git(git_repository_path(st.repo), &args,
+			    "git worktree remove") < 0)
 			error_clear();
 		strvec_clear(&args);
 		if (remove_tree(dir) < 0)
@@ -255,7 +256,7 @@ int cmd_resolve(int argc, char **argv)
 	git_oid_tostr(hex, sizeof(hex), &ap->before);
 	strvec_pushl(&args, "worktree", "add", "--detach", "--quiet", dir, hex,
 		     NULL);
-	if (run_git(st.repo_path, &args, "git worktree add") < 0)
+	if (run_git(git_repository_path(st.repo), &args, "git worktree add") < 0)
 		die("cannot make the worktree '%s': %s", dir, error_last());
 	strvec_clear(&args);
 

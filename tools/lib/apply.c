@@ -45,6 +45,7 @@ void apply_target_release(struct apply_target *t)
 	free(t->rev);
 	free(t->ref);
 	resolution_store_release(&t->store);
+	resolution_store_release(&t->others);
 	renames_release(&t->renames);
 	apply_target_init(t);
 }
@@ -1212,7 +1213,9 @@ static enum verdict replay_resolution(struct judge *j,
 		v = VERDICT_STALE_RESOLUTION;
 		goto out;
 	}
-	strbuf_addf(d, "recorded on %s (%s/%s)", r->target, r->dir, r->file);
+	strbuf_addf(d, "%s on %s (%s/%s)", j->ap->reused ?
+		    "reused the resolution recorded" : "recorded", r->target,
+		    r->dir, r->file);
 	if (merged)
 		strbuf_addf(d, "; the branch moved: 3-way merge of the "
 			       "resolution onto %zu file%s", merged,
@@ -1331,14 +1334,33 @@ static enum verdict try_recorded(struct judge *j, enum verdict v,
 		return v;
 	ap->resolution = resolution_find(&j->t->store, m->patch.patch_id,
 					 m->subj.title);
+	if (!ap->resolution) {
+		/* Another branch's resolution of the same patch. */
+		ap->resolution = resolution_find(&j->t->others,
+						 m->patch.patch_id,
+						 m->subj.title);
+		ap->reused = ap->resolution != NULL;
+	}
 	if (!ap->resolution && !j->t->renames.nr)
 		return v;
 	files_take(ap, &saved, &saved_nr, &saved_alloc);
 	strbuf_addbuf(&saved_detail, &j->detail);
 	if (ap->resolution)
 		nv = replay_resolution(j, ap->resolution);
-	else
+	if (ap->reused && nv != VERDICT_RESOLVED_RECORDED) {
+		/* Not for this branch after all: no claim of staleness. */
+		files_free(ap->files, ap->nr);
+		ap->files = NULL;
+		ap->nr = ap->alloc = 0;
+		ap->resolution = NULL;
+		ap->reused = false;
+		nv = VERDICT__COUNT;
+		error_clear();
+	}
+	if (!ap->resolution && j->t->renames.nr) {
+		j->patch = orig;
 		nv = try_renames(j, copy);
+	}
 	if (nv == VERDICT_RESOLVED_RECORDED || nv == VERDICT_ADAPTED ||
 	    nv == VERDICT_STALE_RESOLUTION) {
 		files_free(saved, saved_nr);
@@ -1449,6 +1471,8 @@ int apply_series(struct apply_target *t, git_repository *repo,
 		return -1;
 	if (opts->backports &&
 	    (resolution_store_load(&t->store, opts->backports, t->branch) < 0 ||
+	     resolution_store_load_others(&t->others, opts->backports,
+					  t->branch) < 0 ||
 	     renames_load(&t->renames, opts->backports, t->branch) < 0))
 		return -1;
 	git_oid_cpy(&t->base, git_commit_id(base));

@@ -73,6 +73,7 @@ struct apply_patch {
 	git_oid before;		/* the backport state it went onto */
 	/* resolved-recorded / stale-resolution: the one used; borrowed. */
 	const struct resolution *resolution;
+	bool reused;		/* recorded on another branch */
 	/* adapted: the renames used ("from -> to"). */
 	struct strvec renames;
 };
@@ -89,6 +90,7 @@ struct apply_target {
 	size_t nr, alloc;
 	/* Loaded from opts->backports for this branch. */
 	struct resolution_store store;
+	struct resolution_store others;	/* other branches': reusable */
 	struct renames renames;
 };
 

@@ -180,29 +180,34 @@ out:
 	return ret;
 }
 
-int resolution_store_load(struct resolution_store *st, const char *root,
-			  const char *branch)
+/* Load the index of each series directory under `branch_dir`. */
+static int load_branch(struct resolution_store *st, const char *branch_dir)
 {
-	DIR *d;
+	DIR *d = opendir(branch_dir);
 	struct dirent *de;
 	int ret = 0;
 
-	st->root = xstrfmt("%s/%s", root, branch);
-	d = opendir(st->root);
 	if (!d)
 		return errno == ENOENT ? 0 :
-			error_errno("cannot read '%s'", st->root);
+			error_errno("cannot read '%s'", branch_dir);
 	while ((de = readdir(d)) && !ret) {
 		char *dir;
 
 		if (de->d_name[0] == '.')
 			continue;
-		dir = xstrfmt("%s/%s", st->root, de->d_name);
+		dir = xstrfmt("%s/%s", branch_dir, de->d_name);
 		if (is_directory(dir))
 			ret = load_index(st, dir);
 		free(dir);
 	}
 	closedir(d);
+	return ret;
+}
+
+static int load_patches(struct resolution_store *st)
+{
+	int ret = 0;
+
 	for (size_t i = 0; i < st->nr && !ret; i++) {
 		struct resolution *r = st->items[i];
 
@@ -215,6 +220,40 @@ int resolution_store_load(struct resolution_store *st, const char *root,
 		ret = load_patch(r);
 	}
 	return ret;
+}
+
+int resolution_store_load(struct resolution_store *st, const char *root,
+			  const char *branch)
+{
+	st->root = xstrfmt("%s/%s", root, branch);
+	if (load_branch(st, st->root) < 0)
+		return -1;
+	return load_patches(st);
+}
+
+int resolution_store_load_others(struct resolution_store *st,
+				 const char *root, const char *but)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	int ret = 0;
+
+	st->root = xstrdup(root);
+	if (!d)
+		return errno == ENOENT ? 0 :
+			error_errno("cannot read '%s'", root);
+	while ((de = readdir(d)) && !ret) {
+		char *dir;
+
+		if (de->d_name[0] == '.' || (but && !strcmp(de->d_name, but)))
+			continue;
+		dir = xstrfmt("%s/%s", root, de->d_name);
+		if (is_directory(dir))
+			ret = load_branch(st, dir);
+		free(dir);
+	}
+	closedir(d);
+	return ret ? ret : load_patches(st);
 }
 
 const struct resolution *resolution_find(const struct resolution_store *st,

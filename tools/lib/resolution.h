@@ -70,6 +70,13 @@ void resolution_store_release(struct resolution_store *st);
 int resolution_store_load(struct resolution_store *st, const char *root,
 			  const char *branch);
 
+/*
+ * Load the resolutions of every branch under `root` except `but` (NULL:
+ * all): the ones a branch may reuse when it has none of its own.
+ */
+int resolution_store_load_others(struct resolution_store *st,
+				 const char *root, const char *but);
+
 /* The resolution of the patch with this patch-id (else title); borrowed. */
 const struct resolution *resolution_find(const struct resolution_store *st,
 					 const char *patch_id,

@@ -37,7 +37,7 @@ static const char test_usage[] =
 	"  --branch <b>[@<rev>]   a target (repeatable; default: every\n"
 	"                         target under results/build/)\n"
 	"  --variant <v>          baseline or series (repeatable; default\n"
-	"                         both)\n"
+	"                         both; with --kernel: its name, series)\n"
 	"  --kernel <bzImage>     test this kernel instead of a build\n"
 	"  --selftests <dir>      ... with these kselftest binaries\n"
 	"  --baseline-kernel <bzImage>, --baseline-selftests <dir>\n"
@@ -53,6 +53,8 @@ static const char test_usage[] =
 	"                         included (3)\n"
 	"  --timeout <s>          per boot (default: from the tests')\n"
 	"  --boot-timeout <s>     until the runner starts (120)\n"
+	"  --grace <s>            a test this far past its timeout means\n"
+	"                         the guest hung (60)\n"
 	"  --append <args>        more kernel command line\n"
 	"  --qemu <path>, --busybox <path>, --runner <path>\n"
 	"  --format=<text|json>   output format\n"
@@ -101,7 +103,7 @@ static void parse_options(struct test_cmd *c, int argc, char **argv)
 	enum { O_KERNEL = 256, O_SELFTESTS, O_BKERNEL, O_BSELFTESTS,
 	       O_TARGET, O_SET, O_RESULTS, O_ACCEL, O_RETRIES, O_BOOTS,
 	       O_TIMEOUT, O_BOOT_TIMEOUT, O_APPEND, O_QEMU, O_BUSYBOX,
-	       O_RUNNER, O_VARIANT };
+	       O_RUNNER, O_VARIANT, O_GRACE };
 	static const struct option longopts[] = {
 		{ "series", required_argument, NULL, 's' },
 		{ "branch", required_argument, NULL, 'b' },
@@ -119,6 +121,7 @@ static void parse_options(struct test_cmd *c, int argc, char **argv)
 		{ "max-boots", required_argument, NULL, O_BOOTS },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "boot-timeout", required_argument, NULL, O_BOOT_TIMEOUT },
+		{ "grace", required_argument, NULL, O_GRACE },
 		{ "append", required_argument, NULL, O_APPEND },
 		{ "qemu", required_argument, NULL, O_QEMU },
 		{ "busybox", required_argument, NULL, O_BUSYBOX },
@@ -188,6 +191,9 @@ static void parse_options(struct test_cmd *c, int argc, char **argv)
 		case O_BOOT_TIMEOUT:
 			c->opts.boot_timeout_s =
 				parse_num(optarg, "--boot-timeout");
+			break;
+		case O_GRACE:
+			c->opts.grace_s = parse_num(optarg, "--grace");
 			break;
 		case O_APPEND:
 			c->opts.append = optarg;
@@ -324,8 +330,13 @@ static void collect_cells(struct test_cmd *c)
 
 	if (c->kernel) {
 		const char *t = c->target ? c->target : "custom";
+		const char *v = c->variants.nr == 1 ? c->variants.v[0] :
+						      "series";
 
-		add_cell(c, t, "series", c->kernel, c->selftests);
+		if (c->base_kernel && strcmp(v, "series"))
+			usage_msg(test_usage, "--baseline-kernel goes with "
+					      "the series variant");
+		add_cell(c, t, v, c->kernel, c->selftests);
 		if (c->base_kernel)
 			add_cell(c, t, "baseline", c->base_kernel,
 				 c->base_selftests);
@@ -512,6 +523,7 @@ static int report(struct test_cmd *c)
 		free(path);
 		failed |= counts[SELFTEST_CH_REGRESSION] ||
 			  counts[SELFTEST_CH_FAIL] ||
+			  counts[SELFTEST_CH_NOT_RUN] ||
 			  !strcmp(selftest_run_verdict(ser), "boot-failed");
 		if (c->format == FORMAT_JSON) {
 			json_object_set_new(cmp, "results",

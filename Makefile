@@ -68,6 +68,7 @@ UNIT_TESTS += test-ktap
 UNIT_TESTS += test-locate
 UNIT_TESTS += test-mail
 UNIT_TESTS += test-patch
+UNIT_TESTS += test-selftest
 
 B_LIB_OBJS = $(addprefix $(BUILD)/,$(LIB_OBJS))
 B_CMD_OBJS = $(addprefix $(BUILD)/,$(CMD_OBJS) $(MAIN_OBJ))

@@ -16,7 +16,9 @@ int cmd_import(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_patch_id(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_trees(int argc, char **argv);
 

@@ -165,52 +165,6 @@ static void print_table(const struct series *s, struct apply_target *t,
 			printf("%s: %s\n", t[i].name, t[i].ref);
 }
 
-/* The trees of the targets, newest version first: damaged-mail repair. */
-static git_oid *reference_trees(git_repository *repo, struct apply_target *t,
-				size_t nr, size_t *out_nr)
-{
-	git_oid *trees = xcalloc(nr + 1, sizeof(*trees));
-	size_t *order = xcalloc(nr + 1, sizeof(*order));
-	size_t n = 0;
-
-	for (size_t i = 0; i < nr; i++)
-		order[i] = i;
-	for (size_t i = 0; i < nr; i++)
-		for (size_t k = i + 1; k < nr; k++)
-			if (t[order[k]].version > t[order[i]].version) {
-				size_t x = order[i];
-
-				order[i] = order[k];
-				order[k] = x;
-			}
-	for (size_t i = 0; i < nr; i++) {
-		git_commit *c = NULL;
-
-		if (!git_commit_lookup(&c, repo, &t[order[i]].base))
-			git_oid_cpy(&trees[n++], git_commit_tree_id(c));
-		git_commit_free(c);
-	}
-	free(order);
-	*out_nr = n;
-	return trees;
-}
-
-/* Resolve each target's base commit first, so references exist. */
-static void resolve_bases(git_repository *repo, struct apply_target *t,
-			  size_t nr)
-{
-	for (size_t i = 0; i < nr; i++) {
-		git_object *o = NULL;
-		char *spec = t[i].rev ? xstrfmt("%s^{commit}", t[i].rev) :
-			xstrfmt("refs/heads/%s^{commit}", t[i].branch);
-
-		if (!git_revparse_single(&o, repo, spec))
-			git_oid_cpy(&t[i].base, git_object_id(o));
-		git_object_free(o);
-		free(spec);
-	}
-}
-
 static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 			     const char *name, json_t *json)
 {
@@ -233,8 +187,7 @@ static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 		apply_target_set(&t[i], s.name, spec, at);
 		free(spec);
 	}
-	resolve_bases(repo, t, nr);
-	refs = reference_trees(repo, t, nr, &opts.reference_nr);
+	refs = apply_reference_trees(repo, t, nr, &opts.reference_nr);
 	opts.reference_trees = refs;
 	opts.write_commits = !c->dry_run;
 	for (size_t i = 0; i < nr; i++) {

@@ -1525,6 +1525,38 @@ out:
 	return ret;
 }
 
+git_oid *apply_reference_trees(git_repository *repo,
+			       const struct apply_target *t, size_t nr,
+			       size_t *out_nr)
+{
+	git_oid *trees = xcalloc(nr + 1, sizeof(*trees));
+	size_t *order = xcalloc(nr + 1, sizeof(*order));
+	size_t n = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		order[i] = i;
+	for (size_t i = 0; i < nr; i++)
+		for (size_t k = i + 1; k < nr; k++)
+			if (t[order[k]].version > t[order[i]].version) {
+				size_t x = order[i];
+
+				order[i] = order[k];
+				order[k] = x;
+			}
+	for (size_t i = 0; i < nr; i++) {
+		git_commit *c = NULL;
+
+		if (!resolve_target(&c, repo, &t[order[i]]))
+			git_oid_cpy(&trees[n++], git_commit_tree_id(c));
+		else
+			error_clear();
+		git_commit_free(c);
+	}
+	free(order);
+	*out_nr = n;
+	return trees;
+}
+
 bool apply_target_failed(const struct apply_target *t)
 {
 	for (size_t i = 0; i < t->nr; i++)

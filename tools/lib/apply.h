@@ -151,6 +151,16 @@ int apply_series(struct apply_target *t, git_repository *repo,
 int apply_update_refs(git_repository *repo, struct apply_target *targets,
 		      size_t nr);
 
+/*
+ * The trees of the targets (set with apply_target_set()), newest
+ * version first: the references for repairing damaged mails
+ * (opts->reference_trees). Targets that do not resolve are left out.
+ * Caller frees.
+ */
+git_oid *apply_reference_trees(git_repository *repo,
+			       const struct apply_target *t, size_t nr,
+			       size_t *out_nr);
+
 /* Worst verdict of a target (for exit codes): true when one failed. */
 bool apply_target_failed(const struct apply_target *t);
 

@@ -73,6 +73,11 @@ exec_child(struct child_process *cp, int out_fd, int in_fd, int err_pipe)
 	} else if (out_fd >= 0) {
 		dup2(out_fd, 1);
 	}
+	if (cp->no_stderr) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, 2);
+	}
 	if (cp->dir && chdir(cp->dir) < 0)
 		goto fail;
 	apply_env(&cp->env);

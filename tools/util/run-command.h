@@ -33,6 +33,8 @@ struct child_process {
 	const char *log_path;
 	/* ... or capture stdout here when set (stderr inherited). */
 	struct strbuf *out;
+	/* Send stderr to /dev/null. */
+	bool no_stderr;
 	/* Feed this to stdin (else /dev/null). */
 	const struct strbuf *in;
 

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report: run.json as a terminal matrix and as a static HTML page.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "util/xalloc.h"
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+const char *report_class(const char *v)
+{
+	static const char *const ok[] = { "applied", "merged-3way",
+		"resolved-recorded", "adapted", "built", "pass", "ok",
+		"completed", "fixed", NULL };
+	static const char *const warn[] = { "applied-offset", "applied-fuzz",
+		"already-present", "partially-present", "not-applicable",
+		"not-requested", "skip", "still-failing", "flaky", "cached",
+		NULL };
+	static const char *const bad[] = { "conflict", "depends",
+		"stale-resolution", "build-failed", "fail", "failed",
+		"regression", "crash", "timeout", "crashed", "hung",
+		"boot-failed", "incomplete", NULL };
+
+	for (size_t i = 0; ok[i]; i++)
+		if (!strcmp(v, ok[i]))
+			return "ok";
+	for (size_t i = 0; warn[i]; i++)
+		if (!strcmp(v, warn[i]))
+			return "warn";
+	for (size_t i = 0; bad[i]; i++)
+		if (!strcmp(v, bad[i]))
+			return "bad";
+	return "none";
+}
+
+/* "built", "build-failed" or "-" for one variant. */
+static const char *build_verdict(json_t *cell, const char *variant)
+{
+	json_t *b = json_object_get(json_object_get(cell, "build"), variant);
+
+	return b && json_is_object(b) ? str(b, "verdict") : "-";
+}
+
+/* Counts of the series run's tests; false when there is none. */
+static bool test_counts(json_t *cell, const char *variant, int *pass,
+			int *fail, int *skip)
+{
+	json_t *r = json_object_get(json_object_get(cell, "test"), variant);
+	json_t *c = json_object_get(r, "counts");
+	const char *k;
+	json_t *v;
+
+	*pass = *fail = *skip = 0;
+	if (!r || !json_is_object(r))
+		return false;
+	json_object_foreach(c, k, v) {
+		int n = json_integer_value(v);
+
+		if (!strcmp(k, "pass"))
+			*pass += n;
+		else if (!strcmp(k, "skip"))
+			*skip += n;
+		else if (strcmp(k, "not-run"))
+			*fail += n;
+	}
+	return true;
+}
+
+static int regressions(json_t *cell)
+{
+	json_t *c = json_object_get(json_object_get(cell, "test"), "compare");
+
+	return json_array_size(json_object_get(c, "regressions"));
+}
+
+static const char *test_variant(json_t *cell)
+{
+	json_t *t = json_object_get(cell, "test");
+
+	return json_is_object(json_object_get(t, "series")) ? "series" :
+								"baseline";
+}
+
+static void color_cell(struct strbuf *out, const char *text, int width,
+		       bool color)
+{
+	const char *cls = report_class(text);
+	const char *on = !color ? "" :
+		!strcmp(cls, "ok") ? "\033[32m" :
+		!strcmp(cls, "warn") ? "\033[33m" :
+		!strcmp(cls, "bad") ? "\033[31m" : "";
+
+	strbuf_addf(out, "%s%-*s%s", on, width, text, *on ? "\033[0m" : "");
+}
+
+void report_text(struct strbuf *out, json_t *run, bool color)
+{
+	json_t *series = json_object_get(run, "series"), *s;
+	json_t *cells = json_object_get(run, "cells");
+	size_t i;
+
+	strbuf_addf(out, "run %s (backport %s): %zu cell%s, %lld s\n",
+		    str(run, "run"), str(run, "version"),
+		    json_array_size(cells),
+		    json_array_size(cells) == 1 ? "" : "s",
+		    (long long)json_integer_value(json_object_get(run,
+								  "seconds")));
+	json_array_foreach(series, i, s) {
+		json_t *patches = json_object_get(s, "patches"), *p, *c;
+		size_t k, w = 6;
+
+		json_array_foreach(cells, k, c)
+			if (!strcmp(str(c, "series"), str(s, "name")) &&
+			    strlen(str(c, "target")) > w)
+				w = strlen(str(c, "target"));
+		strbuf_addf(out, "\nseries %s\n", str(s, "name"));
+		json_array_foreach(patches, k, p)
+			strbuf_addf(out, "  %zu  %s\n", k + 1, str(p, "subject"));
+		strbuf_addf(out, "\n%-*s", (int)w, "target");
+		json_array_foreach(patches, k, p)
+			strbuf_addf(out, "  %-18zu", k + 1);
+		strbuf_addf(out, "  %-13s %-13s %-22s %s\n", "build", "series",
+			    "tests", "regressions");
+		json_array_foreach(cells, k, c) {
+			json_t *ap = json_object_get(json_object_get(c, "apply"),
+						     "patches"), *x;
+			size_t m;
+			int pass, fail, skip;
+			char tests[64] = "-";
+
+			if (strcmp(str(c, "series"), str(s, "name")))
+				continue;
+			strbuf_addf(out, "%-*s", (int)w, str(c, "target"));
+			json_array_foreach(ap, m, x) {
+				strbuf_addstr(out, "  ");
+				color_cell(out, str(x, "verdict"), 18, color);
+			}
+			strbuf_addstr(out, "  ");
+			color_cell(out, build_verdict(c, "baseline"), 13, color);
+			strbuf_addch(out, ' ');
+			color_cell(out, build_verdict(c, "series"), 13, color);
+			if (test_counts(c, test_variant(c), &pass, &fail,
+					&skip))
+				snprintf(tests, sizeof(tests),
+					 "%d pass %d fail %d skip", pass, fail,
+					 skip);
+			strbuf_addf(out, " %-22s ", tests);
+			if (json_is_object(json_object_get(
+				    json_object_get(c, "test"), "compare")))
+				strbuf_addf(out, "%d", regressions(c));
+			else
+				strbuf_addch(out, '-');
+			if (json_is_true(json_object_get(c, "cached")))
+				strbuf_addstr(out, " (cached)");
+			strbuf_addch(out, '\n');
+		}
+	}
+}
+
+static void html_escape(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			strbuf_addstr(out, "&lt;");
+			break;
+		case '>':
+			strbuf_addstr(out, "&gt;");
+			break;
+		case '&':
+			strbuf_addstr(out, "&amp;");
+			break;
+		case '"':
+			strbuf_addstr(out, "&quot;");
+			break;
+		default:
+			strbuf_addch(out, *s);
+		}
+	}
+}
+
+/* A link relative to the run directory (or as it is when outside). */
+static void add_href(struct strbuf *out, const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (!strncmp(path, dir, n) && path[n] == '/')
+		path += n + 1;
+	html_escape(out, path);
+}
+
+static void html_link(struct strbuf *out, const char *path, const char *text,
+		      const char *dir)
+{
+	if (!path || !*path) {
+		html_escape(out, text);
+		return;
+	}
+	strbuf_addstr(out, "<a href=\"");
+	add_href(out, path, dir);
+	strbuf_addstr(out, "\">");
+	html_escape(out, text);
+	strbuf_addstr(out, "</a>");
+}
+
+static void html_badge(struct strbuf *out, const char *text, const char *href,
+		       const char *dir)
+{
+	strbuf_addf(out, "<td class=\"%s\">", report_class(text));
+	html_link(out, href, text, dir);
+	strbuf_addstr(out, "</td>");
+}
+
+/* The anchor of a cell's details: "c-<series>-<target>", made safe. */
+static void cell_anchor(struct strbuf *out, json_t *c)
+{
+	strbuf_addstr(out, "c-");
+	for (const char *p = str(c, "series"); *p; p++)
+		strbuf_addch(out, isalnum((unsigned char)*p) ? *p : '-');
+	strbuf_addch(out, '-');
+	for (const char *p = str(c, "target"); *p; p++)
+		strbuf_addch(out, isalnum((unsigned char)*p) ? *p : '-');
+}
+
+static void html_build_details(struct strbuf *out, json_t *c, const char *dir)
+{
+	static const char *const variants[] = { "baseline", "series" };
+
+	for (size_t i = 0; i < 2; i++) {
+		json_t *b = json_object_get(json_object_get(c, "build"),
+					    variants[i]);
+		json_t *logs = json_object_get(b, "logs"), *fe;
+		const char *k;
+		json_t *v;
+
+		if (!json_is_object(b))
+			continue;
+		strbuf_addf(out, "<li>build, %s: <span class=\"%s\">",
+			    variants[i], report_class(str(b, "verdict")));
+		html_escape(out, str(b, "verdict"));
+		strbuf_addstr(out, "</span>");
+		if (json_is_true(json_object_get(b, "cached")))
+			strbuf_addstr(out, " (artefact reused)");
+		json_object_foreach(logs, k, v) {
+			strbuf_addstr(out, " ");
+			html_link(out, json_string_value(v), k, dir);
+		}
+		fe = json_object_get(b, "first_error");
+		if (json_is_object(fe)) {
+			strbuf_addstr(out, "<br><code>");
+			html_escape(out, str(fe, "text"));
+			strbuf_addstr(out, "</code>");
+		}
+		strbuf_addstr(out, "</li>\n");
+	}
+}
+
+static void html_test_details(struct strbuf *out, json_t *c, const char *dir)
+{
+	json_t *t = json_object_get(c, "test");
+	json_t *cmp = json_object_get(t, "compare"), *x;
+	size_t i;
+
+	if (!json_is_object(cmp)) {
+		json_t *r = json_object_get(t, "baseline");
+
+		if (json_is_object(r))
+			strbuf_addf(out, "<li>tests (baseline only): %s</li>\n",
+				    str(r, "verdict"));
+		return;
+	}
+	strbuf_addstr(out, "<li>tests, series against baseline:"
+			   "<table class=\"tests\"><tr><th>test</th>"
+			   "<th>baseline</th><th>series</th><th>change</th>"
+			   "<th>reason</th></tr>\n");
+	json_array_foreach(json_object_get(cmp, "tests"), i, x) {
+		strbuf_addstr(out, "<tr><td>");
+		html_escape(out, str(x, "name"));
+		strbuf_addstr(out, "</td>");
+		html_badge(out, str(x, "baseline"), NULL, dir);
+		html_badge(out, str(x, "series"), NULL, dir);
+		html_badge(out, str(x, "change"), NULL, dir);
+		strbuf_addstr(out, "<td>");
+		html_escape(out, str(x, "reason"));
+		strbuf_addstr(out, "</td></tr>\n");
+	}
+	strbuf_addstr(out, "</table></li>\n");
+}
+
+static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
+{
+	json_t *ap = json_object_get(json_object_get(c, "apply"), "patches");
+	json_t *p;
+	size_t i;
+
+	strbuf_addstr(out, "<section id=\"");
+	cell_anchor(out, c);
+	strbuf_addstr(out, "\"><h3>");
+	html_escape(out, str(c, "target"));
+	strbuf_addstr(out, " &mdash; ");
+	html_escape(out, str(c, "series"));
+	strbuf_addstr(out, "</h3>\n<ul>\n");
+	json_array_foreach(ap, i, p) {
+		strbuf_addf(out, "<li>patch %zu, <span class=\"%s\">", i + 1,
+			    report_class(str(p, "verdict")));
+		html_escape(out, str(p, "verdict"));
+		strbuf_addstr(out, "</span>: ");
+		html_escape(out, str(p, "title"));
+		if (*str(p, "detail")) {
+			strbuf_addstr(out, "<br><small>");
+			html_escape(out, str(p, "detail"));
+			strbuf_addstr(out, "</small>");
+		}
+		strbuf_addstr(out, "</li>\n");
+	}
+	if (*str(c, "diff")) {
+		strbuf_addstr(out, "<li>");
+		html_link(out, str(c, "diff"), "review diff", dir);
+		strbuf_addstr(out, "</li>\n");
+	}
+	html_build_details(out, c, dir);
+	html_test_details(out, c, dir);
+	strbuf_addstr(out, "</ul></section>\n");
+}
+
+void report_html(struct strbuf *out, json_t *run, const char *dir)
+{
+	json_t *series = json_object_get(run, "series"), *s;
+	json_t *cells = json_object_get(run, "cells"), *c;
+	size_t i, k;
+
+	strbuf_addstr(out,
+		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		"<title>backport run ");
+	html_escape(out, str(run, "run"));
+	strbuf_addstr(out,
+		"</title>\n<style>\n"
+		"body{font-family:sans-serif;margin:2em;color:#222}\n"
+		"table{border-collapse:collapse;margin:1em 0}\n"
+		"td,th{border:1px solid #bbb;padding:4px 8px;text-align:left}\n"
+		"th{background:#eee}\n"
+		".ok{background:#c8f0c8}.warn{background:#fbecb0}"
+		".bad{background:#f6b8b8}.none{background:#f4f4f4}\n"
+		"td a{color:inherit}\nsmall{color:#555}\n"
+		"section{border-top:1px solid #ddd;margin-top:1em}\n"
+		"</style></head><body>\n<h1>backport run ");
+	html_escape(out, str(run, "run"));
+	strbuf_addstr(out, "</h1>\n<p>backport ");
+	html_escape(out, str(run, "version"));
+	strbuf_addf(out, ", %zu cells, %lld s, repository <code>",
+		    json_array_size(cells),
+		    (long long)json_integer_value(json_object_get(run,
+								  "seconds")));
+	html_escape(out, str(run, "repo"));
+	strbuf_addstr(out, "</code></p>\n");
+	json_array_foreach(series, i, s) {
+		json_t *patches = json_object_get(s, "patches"), *p;
+
+		strbuf_addstr(out, "<h2>series ");
+		html_escape(out, str(s, "name"));
+		strbuf_addstr(out, "</h2>\n<ol>\n");
+		json_array_foreach(patches, k, p) {
+			strbuf_addstr(out, "<li>");
+			html_escape(out, str(p, "subject"));
+			strbuf_addstr(out, "</li>\n");
+		}
+		strbuf_addstr(out, "</ol>\n<table id=\"matrix\" class=\"matrix\">"
+				   "<tr><th>target</th>");
+		json_array_foreach(patches, k, p)
+			strbuf_addf(out, "<th>patch %zu</th>", k + 1);
+		strbuf_addstr(out, "<th>build (baseline)</th><th>build "
+				   "(series)</th><th>tests</th>"
+				   "<th>regressions</th><th>review</th></tr>\n");
+		json_array_foreach(cells, k, c) {
+			json_t *ap = json_object_get(json_object_get(c, "apply"),
+						     "patches"), *x;
+			struct strbuf anchor = STRBUF_INIT;
+			size_t m;
+			int pass, fail, skip;
+
+			if (strcmp(str(c, "series"), str(s, "name")))
+				continue;
+			strbuf_addch(&anchor, '#');
+			cell_anchor(&anchor, c);
+			strbuf_addstr(out, "<tr><th>");
+			html_link(out, anchor.buf, str(c, "target"), dir);
+			strbuf_addstr(out, "</th>");
+			json_array_foreach(ap, m, x)
+				html_badge(out, str(x, "verdict"), anchor.buf,
+					   dir);
+			html_badge(out, build_verdict(c, "baseline"),
+				   anchor.buf, dir);
+			html_badge(out, build_verdict(c, "series"), anchor.buf,
+				   dir);
+			if (test_counts(c, test_variant(c), &pass, &fail,
+					&skip)) {
+				char t[64];
+
+				snprintf(t, sizeof(t), "%d pass, %d fail, %d "
+					 "skip", pass, fail, skip);
+				strbuf_addf(out, "<td class=\"%s\">",
+					    fail ? "bad" : "ok");
+				html_link(out, anchor.buf, t, dir);
+				strbuf_addstr(out, "</td>");
+			} else {
+				strbuf_addstr(out, "<td class=\"none\">-</td>");
+			}
+			if (json_is_object(json_object_get(
+				    json_object_get(c, "test"), "compare")))
+				strbuf_addf(out, "<td class=\"%s\">%d</td>",
+					    regressions(c) ? "bad" : "ok",
+					    regressions(c));
+			else
+				strbuf_addstr(out, "<td class=\"none\">-</td>");
+			strbuf_addstr(out, "<td>");
+			html_link(out, str(c, "diff"), *str(c, "diff") ?
+				  "diff" : "-", dir);
+			strbuf_addstr(out, "</td></tr>\n");
+			strbuf_release(&anchor);
+		}
+		strbuf_addstr(out, "</table>\n");
+	}
+	strbuf_addstr(out, "<h2>details</h2>\n");
+	json_array_foreach(cells, k, c)
+		html_cell_details(out, c, dir);
+	strbuf_addstr(out, "</body></html>\n");
+}

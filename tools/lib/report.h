@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BACKPORT_REPORT_H
+#define BACKPORT_REPORT_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "util/strbuf.h"
+
+/*
+ * report: a run (run.json, see run.h) rendered for people: the matrix of
+ * series x target with the apply verdict of every patch, the builds, the
+ * tests and the regressions against the unpatched branch.
+ *
+ *	report_text(&sb, run, isatty(1));	// terminal, colour optional
+ *	report_html(&sb, run, run_dir);		// a static page
+ *
+ * The page needs no server: every link (logs, test results, review diffs)
+ * is relative to the run's directory, where index.html is written.
+ */
+
+/* The terminal matrix. */
+void report_text(struct strbuf *out, json_t *run, bool color);
+
+/*
+ * The HTML page. `run_dir` is the absolute directory of the run, to make
+ * the paths in run.json relative to it.
+ */
+void report_html(struct strbuf *out, json_t *run, const char *run_dir);
+
+/* "ok", "warn", "bad" or "none": the colour class of a verdict/status. */
+const char *report_class(const char *verdict);
+
+#endif

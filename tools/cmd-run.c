@@ -444,7 +444,7 @@ int cmd_run(int argc, char **argv)
 	struct strbuf html = STRBUF_INIT, out = STRBUF_INIT;
 	time_t start = time(NULL);
 	bool failed = false;
-	char *started;
+	char *started, *finished;
 
 	c.series_dir = getenv("BACKPORT_SERIES_DIR");
 	c.backports = "backports";
@@ -514,16 +514,23 @@ int cmd_run(int argc, char **argv)
 			save_cell(&cells[i], run_dir, cj);
 		json_array_append_new(cells_json, cj);
 	}
-	run = json_pack("{s:s, s:s, s:s, s:o, s:I, s:s, s:s, s:o, s:o}",
+	finished = iso_time(time(NULL));
+	run = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o}",
 			"run", id, "version", BACKPORT_VERSION, "started",
-			started, "finished", json_string(iso_time(time(NULL))),
+			started, "finished", finished,
 			"seconds", (json_int_t)(time(NULL) - start), "matrix",
 			st.matrix_path, "repo", st.repo_path, "series",
 			series_json, "cells", cells_json);
 	text = json_dumps(run, JSON_INDENT(2));
 	path = xstrfmt("%s/run.json", run_dir);
-	if (write_file_atomic(path, text, strlen(text)) < 0)
-		die("%s", error_last());
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "%s\n", text);
+		if (write_file_atomic(path, sb.buf, sb.len) < 0)
+			die("%s", error_last());
+		strbuf_release(&sb);
+	}
 	free(path);
 	report_html(&html, run, run_dir);
 	path = xstrfmt("%s/index.html", run_dir);
@@ -559,6 +566,7 @@ int cmd_run(int argc, char **argv)
 	strbuf_release(&html);
 	strbuf_release(&out);
 	free(started);
+	free(finished);
 	free(id);
 	free(runs);
 	free(run_dir);

@@ -42,18 +42,22 @@ LIB_OBJS += tools/lib/mail.o
 LIB_OBJS += tools/lib/matrix.o
 LIB_OBJS += tools/lib/patch.o
 LIB_OBJS += tools/lib/resolution.o
+LIB_OBJS += tools/lib/review.o
 LIB_OBJS += tools/lib/selftest.o
 LIB_OBJS += tools/lib/report.o
 LIB_OBJS += tools/lib/run.o
 LIB_OBJS += tools/lib/series.o
 LIB_OBJS += tools/lib/setup.o
+LIB_OBJS += tools/lib/stablemail.o
 LIB_OBJS += tools/lib/trees.o
 LIB_OBJS += tools/lib/verdict.o
 
 # Subcommands: tools/cmd-<name>.c, one each, listed in tools/backport.c.
 CMD_OBJS += tools/cmd-apply.o
 CMD_OBJS += tools/cmd-build.o
+CMD_OBJS += tools/cmd-diff.o
 CMD_OBJS += tools/cmd-import.o
+CMD_OBJS += tools/cmd-mail.o
 CMD_OBJS += tools/cmd-patch-id.o
 CMD_OBJS += tools/cmd-record.o
 CMD_OBJS += tools/cmd-report.o
@@ -72,6 +76,7 @@ UNIT_TESTS += test-ktap
 UNIT_TESTS += test-locate
 UNIT_TESTS += test-mail
 UNIT_TESTS += test-patch
+UNIT_TESTS += test-review
 UNIT_TESTS += test-selftest
 
 B_LIB_OBJS = $(addprefix $(BUILD)/,$(LIB_OBJS))

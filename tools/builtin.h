@@ -12,7 +12,9 @@ struct repo_opts;
 
 int cmd_apply(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_patch_id(int argc, char **argv);
 int cmd_record(int argc, char **argv);

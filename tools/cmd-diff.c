@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "builtin.h"
+#include "util/usage.h"
+
+int cmd_diff(int argc, char **argv)
+{
+	die("not yet");
+}

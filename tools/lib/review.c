@@ -9,6 +9,7 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
+#include "apply.h"
 #include "review.h"
 #include "util/error.h"
 #include "util/xalloc.h"
@@ -259,6 +260,7 @@ static int diff_group(struct review_hunk *rh, const struct patch_file *fa,
 	struct gside b = { NULL, 0, 0, STRBUF_INIT };
 	git_diff_options dopts;
 	git_patch *patch = NULL;
+	size_t changed = 0;
 	int ret = -1;
 
 	gside_fill(&a, fa, rh->a_first, rh->a_nr, ignore_ws, o, file);
@@ -298,15 +300,20 @@ static int diff_group(struct review_hunk *rh, const struct patch_file *fa,
 				add_shown(&rh->interdiff, '-',
 					  &a.v[dl->old_lineno - 1]);
 				rh->differ++;
+				changed += a.v[dl->old_lineno - 1].pl->kind !=
+					   PATCH_LINE_CONTEXT;
 			} else if (dl->origin == GIT_DIFF_LINE_ADDITION &&
 				   dl->new_lineno > 0 &&
 				   (size_t)dl->new_lineno <= b.nr) {
 				add_shown(&rh->interdiff, '+',
 					  &b.v[dl->new_lineno - 1]);
 				rh->differ++;
+				changed += b.v[dl->new_lineno - 1].pl->kind !=
+					   PATCH_LINE_CONTEXT;
 			}
 		}
 	}
+	rh->context_only = rh->differ && !changed;
 	if (rh->differ)
 		rh->kind = REVIEW_HUNK_ADAPTED;
 	else
@@ -651,6 +658,8 @@ json_t *review_to_json(const struct review *r)
 				      "b_header", str_or_null(rh->b_header),
 				      "offset", (json_int_t)rh->offset,
 				      "differ", (json_int_t)rh->differ);
+			json_object_set_new(o, "context_only",
+					    json_boolean(rh->context_only));
 			json_object_set_new(o, "interdiff",
 					    json_string(rh->interdiff.buf));
 			json_object_set_new(o, "repaired", rep);
@@ -836,5 +845,85 @@ int review_objects_in_memory(git_repository *repo)
 		ret = error_git("cannot add an in-memory object store");
 	}
 	git_odb_free(odb);
+	return ret;
+}
+
+/* "v6.12.111" -> 111; a branch tip (no rev) is newer than any release. */
+static unsigned release_level(const struct apply_target *t)
+{
+	const char *p = t->rev;
+	unsigned dots = 0;
+
+	if (!p)
+		return ~0u;
+	for (; *p; p++)
+		if (*p == '.' && ++dots == 2)
+			return (unsigned)strtoul(p + 1, NULL, 10);
+	return 0;
+}
+
+int review_target_cmp(const struct apply_target *a,
+		      const struct apply_target *b)
+{
+	unsigned x = release_level(a), y = release_level(b);
+
+	if (a->version != b->version)
+		return a->version < b->version ? -1 : 1;
+	if (x != y)
+		return x < y ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+int review_apply_targets(git_oid **refs, const char ***ref_names,
+			 size_t *refs_nr, struct apply_target *t, size_t nr,
+			 const bool *want, git_repository *repo,
+			 const struct series *s, const struct apply_opts *opts)
+{
+	struct apply_opts o = *opts;
+	size_t *order = xcalloc(nr + 1, sizeof(*order));
+	size_t n = 0;
+	int ret = 0;
+
+	*refs = xcalloc(nr + 1, sizeof(**refs));
+	*ref_names = xcalloc(nr + 1, sizeof(**ref_names));
+	for (size_t i = 0; i < nr; i++) {
+		git_object *obj = NULL;
+		char *spec = t[i].rev ?
+			xstrfmt("%s^{commit}", t[i].rev) :
+			xstrfmt("refs/heads/%s^{commit}", t[i].branch);
+
+		if (!git_revparse_single(&obj, repo, spec))
+			git_oid_cpy(&t[i].base, git_object_id(obj));
+		git_object_free(obj);
+		free(spec);
+		order[i] = i;
+	}
+	/* As cmd-apply.c orders them: the same references, the same repairs. */
+	for (size_t i = 0; i < nr; i++)
+		for (size_t k = i + 1; k < nr; k++)
+			if (t[order[k]].version > t[order[i]].version) {
+				size_t x = order[i];
+
+				order[i] = order[k];
+				order[k] = x;
+			}
+	for (size_t i = 0; i < nr; i++) {
+		git_commit *c = NULL;
+
+		if (!git_commit_lookup(&c, repo, &t[order[i]].base)) {
+			git_oid_cpy(&(*refs)[n], git_commit_tree_id(c));
+			(*ref_names)[n++] = t[order[i]].name;
+		}
+		git_commit_free(c);
+	}
+	error_clear();
+	*refs_nr = n;
+	o.reference_trees = *refs;
+	o.reference_nr = n;
+	o.write_commits = true;
+	for (size_t i = 0; i < nr && !ret; i++)
+		if (!want || want[i])
+			ret = apply_series(&t[i], repo, s, &o);
+	free(order);
 	return ret;
 }

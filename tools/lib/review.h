@@ -90,6 +90,7 @@ struct review_hunk {
 	char *a_header, *b_header;	/* "-6986,6 +6981,24", or NULL */
 	long offset;			/* b's first change minus a's */
 	size_t differ;			/* lines only in a or only in b */
+	bool context_only;		/* adapted: only context differs */
 	/*
 	 * The interdiff of the group: one line each, "@@" between distant
 	 * parts; then ' ' (both), '-' (only a) or '+' (only b), followed by
@@ -157,7 +158,7 @@ const char *review_file_kind_name(enum review_file_kind k);
  * The review as JSON: {empty, ignore_whitespace, counts {same, moved,
  * adapted, dropped, added}, files [{kind, a_path, b_path, hunks [{kind,
  * a_hunks [1-based], b_hunks, a_header, b_header, offset, differ,
- * interdiff, repaired [{hunk, line, how, from, text}]}]}]}. Caller owns.
+ * context_only, interdiff, repaired [{hunk, line, how, from, text}]}]}]}. Caller owns.
  */
 json_t *review_to_json(const struct review *r);
 
@@ -191,11 +192,39 @@ int review_locate_repairs(struct locate_result **out, long **from,
 int review_objects_in_memory(git_repository *repo);
 
 /*
+ * The order of targets from older to newer: the branch's version, then
+ * the release ("linux-6.12.y@v6.12.111" before "linux-6.12.y", whose tip
+ * is its newest release). <0, 0, >0 as strcmp.
+ */
+struct apply_target;
+int review_target_cmp(const struct apply_target *a,
+		      const struct apply_target *b);
+
+/*
+ * Apply `s` onto the targets `t` (named with apply_target_set()) as
+ * `backport apply` does: every target's base is resolved first, and the
+ * base trees, newest version first, are the references that damaged
+ * mails are repaired from. Only the targets with `want[i]` set (NULL:
+ * every one) are applied. `refs` gets the reference trees and
+ * `ref_names` the target each is (borrowed from `t`); the caller frees
+ * both arrays. Call review_objects_in_memory() first to keep the commits
+ * off the disk.
+ */
+struct apply_opts;
+struct series;
+int review_apply_targets(git_oid **refs, const char ***ref_names,
+			 size_t *refs_nr, struct apply_target *t, size_t nr,
+			 const bool *want, git_repository *repo,
+			 const struct series *s, const struct apply_opts *opts);
+
+/*
  * NEEDSWORK: hunks are paired by their changed lines, so a hunk whose
  * every changed line was rewritten shows as dropped plus added; groups
  * are not forced into file order. NEEDSWORK: ignore_whitespace equates
  * "int x" with "int  x" only, as locate does; lines a damaged mail
- * folded or split are not recognised.
+ * folded or split are not recognised. NEEDSWORK: the reference trees are
+ * chosen as cmd-apply.c's reference_trees() does, a copy: apply.h could
+ * export it.
  */
 
 #endif

@@ -195,9 +195,9 @@ static void print_hunk(const struct review_hunk *h, const char *a_label)
 		break;
 	case REVIEW_HUNK_ADAPTED:
 		if (h->context_only)
-			printf(": changes as %s, context adapted (%zu line%s "
-			       "differ)", a_label, h->differ,
-			       h->differ == 1 ? "" : "s");
+			printf(": adapted, context only (%zu line%s differ; "
+			       "the changes are as %s)", h->differ,
+			       h->differ == 1 ? "" : "s", a_label);
 		else
 			printf(": adapted, %zu line%s differ", h->differ,
 			       h->differ == 1 ? "" : "s");
@@ -342,6 +342,7 @@ static json_t *against_newer(struct diff_cmd *c, size_t index,
 {
 	struct strbuf tried = STRBUF_INIT;
 	json_t *j = NULL, *jt = json_array();
+	bool found = false;
 
 	for (size_t i = c->me + 1; i < c->nr; i++) {
 		const struct apply_target *t = &c->t[i];
@@ -350,6 +351,8 @@ static json_t *against_newer(struct diff_cmd *c, size_t index,
 		struct review r = REVIEW_INIT;
 		char hex[GIT_OID_SHA1_HEXSIZE + 1];
 
+		if (index >= t->nr)
+			continue;	/* not in this repository */
 		if (!verdict_is_applied(ap->verdict) || !ap->has_commit) {
 			strbuf_addf(&tried, "%s%s: %s", tried.len ? ", " : "",
 				    t->name, verdict_name(ap->verdict));
@@ -362,6 +365,7 @@ static json_t *against_newer(struct diff_cmd *c, size_t index,
 		if (review_compare(&r, &theirs, mine, NULL) < 0)
 			die("%s", error_last());
 		git_oid_tostr(hex, sizeof(hex), &ap->commit);
+		found = true;
 		if (c->format == FORMAT_JSON) {
 			j = json_pack("{s:s, s:s, s:s, s:o, s:o}", "target",
 				      t->name, "verdict",
@@ -391,14 +395,14 @@ static json_t *against_newer(struct diff_cmd *c, size_t index,
 		patch_release(&theirs);
 		break;
 	}
-	if (jt && c->format == FORMAT_JSON)
+	if (!found && c->format == FORMAT_JSON)
 		j = json_pack("{s:n, s:n, s:n, s:o, s:n}", "target", "verdict",
 			      "commit", "skipped", jt, "review");
 	else if (jt)
 		json_decref(jt);
-	if (jt && c->format != FORMAT_JSON) {
-		if (c->me + 1 == c->nr)
-			printf("  against newer: %s is the newest target\n",
+	if (!found && c->format != FORMAT_JSON) {
+		if (!tried.len)
+			printf("  against newer: no newer target than %s\n",
 			       c->t[c->me].name);
 		else
 			printf("  against newer: not applied on any newer "
@@ -494,6 +498,8 @@ int cmd_diff(int argc, char **argv)
 	if (review_apply_targets(&c.refs, &c.ref_names, &c.refs_nr, c.t, c.nr,
 				 want, st.repo, &s, &c.opts) < 0)
 		die("%s", error_last());
+	if (c.t[c.me].nr != s.nr)
+		die("cannot find '%s' in '%s'", c.t[c.me].name, st.repo_path);
 	if (c.format == FORMAT_JSON)
 		patches = json_array();
 	for (size_t i = 0; i < s.nr; i++) {

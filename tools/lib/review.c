@@ -116,7 +116,11 @@ static bool is_telling(const char *key)
 	return n >= 4;
 }
 
-/* How many telling changed lines hunks x and y share. */
+/*
+ * How alike hunks x and y are: the telling lines they share, a changed
+ * line counting twice a context line (so that a hunk whose changed lines
+ * were all adapted still pairs by its context).
+ */
 static size_t hunk_score(const struct patch_hunk *x, const struct patch_hunk *y,
 			 bool ignore_ws)
 {
@@ -126,8 +130,6 @@ static size_t hunk_score(const struct patch_hunk *x, const struct patch_hunk *y,
 		const struct patch_line *l = &x->lines[i];
 		char *k;
 
-		if (l->kind == PATCH_LINE_CONTEXT)
-			continue;
 		k = line_key(l, l->text, l->len, ignore_ws);
 		if (is_telling(k)) {
 			for (size_t j = 0; j < y->nr; j++) {
@@ -141,7 +143,8 @@ static size_t hunk_score(const struct patch_hunk *x, const struct patch_hunk *y,
 				eq = !strcmp(k, km);
 				free(km);
 				if (eq) {
-					score++;
+					score += l->kind == PATCH_LINE_CONTEXT ?
+						1 : 2;
 					break;
 				}
 			}
@@ -922,7 +925,7 @@ int review_apply_targets(git_oid **refs, const char ***ref_names,
 	o.reference_nr = n;
 	o.write_commits = true;
 	for (size_t i = 0; i < nr && !ret; i++)
-		if (!want || want[i])
+		if ((!want || want[i]) && !git_oid_is_zero(&t[i].base))
 			ret = apply_series(&t[i], repo, s, &o);
 	free(order);
 	return ret;

@@ -30,7 +30,7 @@
  * dropped or added. As git range-diff does, hunk headers do not take
  * part: the lines of a hunk group ('@@' headers left out) are diffed
  * with libgit2 (git_patch_from_buffers), so a hunk that only moved gives
- * an empty interdiff. Hunks are paired by the changed lines they share;
+ * an empty interdiff. Hunks are paired by the lines they share;
  * two hunks of one side that the other side has as one (the branch lost
  * or gained lines between them) make one group.
  *
@@ -205,7 +205,8 @@ int review_target_cmp(const struct apply_target *a,
  * `backport apply` does: every target's base is resolved first, and the
  * base trees, newest version first, are the references that damaged
  * mails are repaired from. Only the targets with `want[i]` set (NULL:
- * every one) are applied. `refs` gets the reference trees and
+ * every one) are applied, and of those only the ones whose branch or
+ * release exists (t[i].nr stays 0 for the others). `refs` gets the reference trees and
  * `ref_names` the target each is (borrowed from `t`); the caller frees
  * both arrays. Call review_objects_in_memory() first to keep the commits
  * off the disk.
@@ -218,8 +219,8 @@ int review_apply_targets(git_oid **refs, const char ***ref_names,
 			 const struct series *s, const struct apply_opts *opts);
 
 /*
- * NEEDSWORK: hunks are paired by their changed lines, so a hunk whose
- * every changed line was rewritten shows as dropped plus added; groups
+ * NEEDSWORK: hunks are paired by the lines they share, so a hunk whose
+ * every line was rewritten shows as dropped plus added; groups
  * are not forced into file order. NEEDSWORK: ignore_whitespace equates
  * "int x" with "int  x" only, as locate does; lines a damaged mail
  * folded or split are not recognised. NEEDSWORK: the reference trees are

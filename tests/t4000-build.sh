@@ -26,7 +26,7 @@ write_toy_kernel() {
 	> @mkdir -p $(O)
 	> @printf 'CONFIG_64BIT=y\n# CONFIG_KVM is not set\n' >$(O)/.config
 	slowconfig:
-	> @sleep 30
+	> @sleep 31.4
 	olddefconfig:
 	> @grep -E '^(# )?CONFIG_($(shell echo $(SYMS) | tr " " "|"))[= ]' $(O)/.config >$(O)/.config.new; \
 	>  mv $(O)/.config.new $(O)/.config
@@ -330,6 +330,20 @@ test_expect_success 'a make that times out: an error naming target and step' '
 		--config toy-slow --baseline-only --branch linux-9.9.y \
 		--timeout 1 2>err &&
 	grep "linux-9.9.y: config: timed out" err
+'
+
+test_expect_success 'an interrupted build stops its makes and records nothing' '
+	backport build --matrix matrix.conf --config toy-slow --baseline-only \
+		--branch linux-9.9.y --results rint >out 2>err &
+	pid=$! &&
+	sleep 2 &&
+	pgrep -f "sleep 31.4" >/dev/null &&
+	kill -TERM $pid &&
+	test_expect_code 128 wait $pid &&
+	grep "interrupted" err &&
+	sleep 1 &&
+	! pgrep -f "sleep 31.4" &&
+	! test -e rint/build/linux-9.9.y/baseline/build.json
 '
 
 test_expect_success 'no applied series ref: a clear error' '

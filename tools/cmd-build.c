@@ -6,6 +6,7 @@
  * lib/kbuild's; this file picks the targets and prints.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,14 @@ static struct kbuild_job *make_jobs(struct build_cmd *c, git_repository *repo,
 	return jobs;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 static void show_progress(const struct kbuild_progress *p, void *data)
 {
 	static enum kbuild_step last_step;
@@ -406,6 +415,11 @@ int cmd_build(int argc, char **argv)
 	git_repository_free(repo);
 	if (!quiet)
 		c.opts.progress = show_progress;
+	/* Our makes run in their own process groups: stop them ourselves. */
+	c.opts.interrupted = &interrupted;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	ret = kbuild_run(jobs, nr, repo_path, &cfg, &c.opts);
 	if (ret < 0)
 		die("%s", error_last());

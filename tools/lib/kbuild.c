@@ -1139,6 +1139,7 @@ struct kbuild_run {
 	pthread_mutex_t lock;
 	size_t running;		/* workers still going */
 	bool failed;
+	bool interrupted;
 };
 
 /*
@@ -1270,6 +1271,11 @@ static int run_step(struct worker *w, struct kbuild_job *j,
 	release_slot(r, implicit);
 	if (ret < 0)
 		return job_error_last(j, what);
+	pthread_mutex_lock(&r->lock);
+	ret = r->interrupted;
+	pthread_mutex_unlock(&r->lock);
+	if (ret)
+		return job_error(j, "%s: %s: interrupted", j->target, what);
 	if (cp->timed_out)
 		return job_error(j, "%s: %s: timed out after %lu s", j->target,
 				 what, cp->timeout_ms / 1000);
@@ -1898,6 +1904,11 @@ static int run_group(struct worker *w, size_t start, size_t end)
 
 		pthread_mutex_lock(&r->lock);
 		w->job = i;
+		if (r->interrupted) {
+			pthread_mutex_unlock(&r->lock);
+			job_error(j, "%s: interrupted", j->target);
+			goto out;
+		}
 		pthread_mutex_unlock(&r->lock);
 		if (git_commit_lookup(&c, w->repo, &j->commit) < 0) {
 			pthread_mutex_lock(&error_lock);
@@ -2041,6 +2052,44 @@ static void report_progress(struct kbuild_run *r, struct worker *workers,
 	}
 }
 
+/*
+ * Our children lead their own process groups (run-command.h): end each
+ * group, found by its leader's parent, which is us.
+ */
+static void kill_children(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t self = getpid();
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *path, buf[512], *p;
+		int fd;
+		ssize_t n;
+		long ppid;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		path = xstrfmt("/proc/%s/stat", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		free(path);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold spaces. */
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 && ppid == self)
+			kill(-(pid_t)atol(e->d_name), SIGTERM);
+	}
+	closedir(d);
+}
+
 static void group_jobs(struct kbuild_run *r)
 {
 	r->group_start = xcalloc(r->nr + 1, sizeof(*r->group_start));
@@ -2120,6 +2169,13 @@ int kbuild_run(struct kbuild_job *jobs, size_t nr, const char *repo_path,
 		pthread_mutex_unlock(&r.lock);
 		if (!running)
 			break;
+		if (opts->interrupted && *opts->interrupted) {
+			pthread_mutex_lock(&r.lock);
+			r.next_group = r.groups;
+			r.interrupted = true;
+			pthread_mutex_unlock(&r.lock);
+			kill_children();
+		}
 		if (opts->progress)
 			report_progress(&r, workers, nw);
 		usleep(running ? 500 * 1000 : 0);
@@ -2127,6 +2183,10 @@ int kbuild_run(struct kbuild_job *jobs, size_t nr, const char *repo_path,
 	for (size_t i = 0; i < nw; i++)
 		pthread_join(threads[i], NULL);
 	ret = 0;
+	if (r.interrupted) {
+		ret = error_set("interrupted: the next run goes on from here");
+		goto out;
+	}
 	for (size_t i = 0; i < nr; i++)
 		if (jobs[i].error) {
 			ret = error_set("%s", jobs[i].error);

@@ -3,6 +3,7 @@
 #define BACKPORT_KBUILD_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
 
 #include <git2.h>
@@ -296,9 +297,15 @@ struct kbuild_opts {
 	/* Called from the calling thread about once a second; may be NULL. */
 	void (*progress)(const struct kbuild_progress *p, void *data);
 	void *progress_data;
+	/*
+	 * Set (from a signal handler) to stop: every make of the run is
+	 * killed with its process group, and kbuild_run() fails with
+	 * "interrupted". May be NULL.
+	 */
+	volatile sig_atomic_t *interrupted;
 };
 
-#define KBUILD_OPTS_INIT { NULL, "results", 2, 1, 0, false, NULL, NULL }
+#define KBUILD_OPTS_INIT { NULL, "results", 2, 1, 0, false, NULL, NULL, NULL }
 
 /*
  * Build the jobs, from the repository at `repo_path` (only read), with

@@ -78,7 +78,7 @@ struct test_cmd {
 	const char *kernel, *selftests;
 	const char *base_kernel, *base_selftests;
 	const char *target;
-	const char *accel;
+	enum guest_accel accel;
 	struct strvec targets;
 	struct strvec variants;
 	struct selftest_opts opts;
@@ -174,7 +174,9 @@ static void parse_options(struct test_cmd *c, int argc, char **argv)
 			c->results = optarg;
 			break;
 		case O_ACCEL:
-			c->accel = optarg;
+			if (guest_accel_parse(&c->accel, optarg) < 0)
+				usage_msg(test_usage,
+					  "unknown accelerator '%s'", optarg);
 			break;
 		case O_RETRIES:
 			c->opts.retries = (int)parse_num(optarg, "--retries");
@@ -383,11 +385,9 @@ static void on_progress(void *data, const struct selftest_run *r,
 static enum guest_accel resolve_accel(struct test_cmd *c, const char *dir)
 {
 	struct guest_boot_opts bo = GUEST_BOOT_OPTS_INIT;
-	enum guest_accel a = GUEST_ACCEL_TCG;
+	enum guest_accel a = c->accel;
 	char *why = NULL;
 
-	if (c->accel && guest_accel_parse(&a, c->accel) < 0)
-		usage_msg(test_usage, "unknown accelerator '%s'", c->accel);
 	if (a != GUEST_ACCEL_AUTO)
 		return a;
 	if (mkdir_p(dir, 0755) < 0)

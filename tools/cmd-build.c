@@ -120,7 +120,8 @@ static void parse_options(struct build_cmd *c, int argc, char **argv)
 			c->opts.jobs = parse_count(optarg, "job count");
 			break;
 		case 'P':
-			c->opts.parallel = parse_count(optarg, "parallel count");
+			c->opts.parallel =
+				parse_count(optarg, "parallel count");
 			break;
 		case 't':
 			c->opts.timeout_ms =
@@ -143,7 +144,8 @@ static void parse_options(struct build_cmd *c, int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		usage_msg(build_usage, "unexpected argument '%s'", argv[optind]);
+		usage_msg(build_usage, "unexpected argument '%s'",
+			  argv[optind]);
 }
 
 /* Every branch tip of the matrix, and each older release on it. */
@@ -198,9 +200,8 @@ static bool resolve(git_oid *out, git_repository *repo, const char *spec)
 	return ok;
 }
 
-static void base_commit(git_oid *out, git_repository *repo,
-			const char *target, const char *branch,
-			const char *rev)
+static void base_commit(git_oid *out, git_repository *repo, const char *target,
+			const char *branch, const char *rev)
 {
 	char *spec;
 
@@ -215,7 +216,8 @@ static void base_commit(git_oid *out, git_repository *repo,
 		spec = xstrfmt("refs/remotes/origin/%s", branch);
 		if (!resolve(out, repo, spec))
 			die("target '%s': no branch '%s' (run 'backport "
-			    "trees --branch %s')", target, branch, branch);
+			    "trees --branch %s')",
+			    target, branch, branch);
 	}
 	free(spec);
 }
@@ -364,14 +366,14 @@ static void print_table(const struct kbuild_job *jobs, size_t nr)
 				printf(" (%zu failed to build)",
 				       j->selftests_failed.nr);
 			if (j->new_warnings.nr)
-				printf(", %zu new warning%s", j->new_warnings.nr,
+				printf(", %zu new warning%s",
+				       j->new_warnings.nr,
 				       j->new_warnings.nr == 1 ? "" : "s");
 		}
 		printf("%s\n", j->cached ? " (cached)" : "");
 	}
 	for (size_t i = 0; i < nr; i++)
-		for (size_t k = 0; k < jobs[i].new_warnings.nr; k++)
-		{
+		for (size_t k = 0; k < jobs[i].new_warnings.nr; k++) {
 			printf("%s %s: new warning: ", jobs[i].target,
 			       jobs[i].variant);
 			print_msg(&jobs[i].new_warnings.v[k]);
@@ -381,7 +383,8 @@ static void print_table(const struct kbuild_job *jobs, size_t nr)
 
 int cmd_build(int argc, char **argv)
 {
-	struct build_cmd c = { .series = STRVEC_INIT, .targets = STRVEC_INIT,
+	struct build_cmd c = { .series = STRVEC_INIT,
+			       .targets = STRVEC_INIT,
 			       .opts = KBUILD_OPTS_INIT };
 	struct kbuild_config cfg = KBUILD_CONFIG_INIT;
 	struct trees_opts topts = TREES_OPTS_INIT;
@@ -429,8 +432,8 @@ int cmd_build(int argc, char **argv)
 		json_t *a = json_array();
 
 		for (size_t i = 0; i < nr; i++)
-			json_array_append_new(a,
-					      kbuild_job_to_json(&jobs[i], true));
+			json_array_append_new(a, kbuild_job_to_json(&jobs[i],
+								    true));
 		json_dumpf(a, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(a);

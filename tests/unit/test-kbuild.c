@@ -22,21 +22,21 @@
 /* make bzImage on a tree whose mmu.c has a syntax error. */
 static const char compile_log[] =
 	"  CC      arch/x86/kvm/x86.o\n"
-	"  CC      arch/x86/kvm/mmu/mmu.o\n"
-	SRC "/arch/x86/kvm/mmu/mmu.c: In function 'kvm_mmu_zap_all_fast':\n"
-	SRC "/arch/x86/kvm/mmu/mmu.c:4:13: warning: suggest parentheses "
+	"  CC      arch/x86/kvm/mmu/mmu.o\n" SRC
+	"/arch/x86/kvm/mmu/mmu.c: In function 'kvm_mmu_zap_all_fast':\n" SRC
+	"/arch/x86/kvm/mmu/mmu.c:4:13: warning: suggest parentheses "
 	"around assignment used as truth value [-Wparentheses]\n"
 	"    4 |         if (a = 1)\n"
-	"      |             ^\n"
-	SRC "/arch/x86/kvm/mmu/mmu.c:6:16: warning: implicit declaration of "
+	"      |             ^\n" SRC
+	"/arch/x86/kvm/mmu/mmu.c:6:16: warning: implicit declaration of "
 	"function 'g' [-Wimplicit-function-declaration]\n"
 	"    6 |         return g(a) +;\n"
-	"      |                ^\n"
-	SRC "/arch/x86/kvm/mmu/mmu.c:6:22: error: expected expression before "
+	"      |                ^\n" SRC
+	"/arch/x86/kvm/mmu/mmu.c:6:22: error: expected expression before "
 	"';' token\n"
 	"    6 |         return g(a) +;\n"
-	"      |                      ^\n"
-	SRC "/arch/x86/kvm/mmu/mmu.c:3:13: warning: unused variable 'unused' "
+	"      |                      ^\n" SRC
+	"/arch/x86/kvm/mmu/mmu.c:3:13: warning: unused variable 'unused' "
 	"[-Wunused-variable]\n"
 	"    3 |         int unused;\n"
 	"make[5]: *** [" SRC "/scripts/Makefile.build:229: "
@@ -47,8 +47,8 @@ static const char compile_log[] =
 
 static const char fatal_log[] =
 	"  CC      arch/x86/kvm/x86.o\n"
-	"In file included from " SRC "/arch/x86/kvm/x86.c:22:\n"
-	SRC "/arch/x86/kvm/x86.h:1:10: fatal error: missing.h: No such file "
+	"In file included from " SRC "/arch/x86/kvm/x86.c:22:\n" SRC
+	"/arch/x86/kvm/x86.h:1:10: fatal error: missing.h: No such file "
 	"or directory\n"
 	"    1 | #include \"missing.h\"\n"
 	"      |          ^~~~~~~~~~~\n"
@@ -57,8 +57,8 @@ static const char fatal_log[] =
 
 static const char link_log[] =
 	"  LD      vmlinux.o\n"
-	"/usr/bin/ld: /tmp/ccKuYUTl.o: in function `main':\n"
-	SRC "/arch/x86/kvm/z.c:2: undefined reference to `undefined_fn'\n"
+	"/usr/bin/ld: /tmp/ccKuYUTl.o: in function `main':\n" SRC
+	"/arch/x86/kvm/z.c:2: undefined reference to `undefined_fn'\n"
 	"collect2: error: ld returned 1 exit status\n";
 
 static const char make_only_log[] =
@@ -88,8 +88,7 @@ static void test_first_error_fatal(void **state)
 	assert_true(kbuild_first_error(&m, fatal_log, SRC));
 	assert_string_equal(m.file, "arch/x86/kvm/x86.h");
 	assert_int_equal(m.line, 1);
-	assert_string_equal(m.message,
-			    "missing.h: No such file or directory");
+	assert_string_equal(m.message, "missing.h: No such file or directory");
 	kbuild_msg_release(&m);
 }
 
@@ -114,8 +113,8 @@ static void test_first_error_make(void **state)
 	assert_null(m.file);
 	assert_true(strstr(m.message, "No rule to make target") != NULL);
 	kbuild_msg_release(&m);
-	assert_false(kbuild_first_error(&m, "  CC      a.o\n  LD  vmlinux\n",
-					SRC));
+	assert_false(
+		kbuild_first_error(&m, "  CC      a.o\n  LD  vmlinux\n", SRC));
 	kbuild_msg_release(&m);
 }
 
@@ -161,7 +160,8 @@ static void test_new_warnings(void **state)
 	/* The baseline had the parentheses warning at another line. */
 	kbuild_msgs_add(&base, "arch/x86/kvm/mmu/mmu.c", 40,
 			"suggest parentheses around assignment used as "
-			"truth value [-Wparentheses]", NULL);
+			"truth value [-Wparentheses]",
+			NULL);
 	kbuild_msgs_add(&base, "arch/x86/kvm/x86.c", 7, "old one", NULL);
 	kbuild_parse_warnings(&series, compile_log, SRC);
 	kbuild_msgs_add(&series, "arch/x86/kvm/x86.c", 9, "untouched file",

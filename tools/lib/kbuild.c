@@ -35,9 +35,12 @@ static const char *const verdict_names[] = {
 };
 
 static const char *const step_names[] = {
-	[KBUILD_STEP_NONE] = "none",	     [KBUILD_STEP_SYNC] = "sync",
-	[KBUILD_STEP_CONFIG] = "config",     [KBUILD_STEP_KERNEL] = "kernel",
-	[KBUILD_STEP_HEADERS] = "headers",   [KBUILD_STEP_SELFTESTS] = "selftests",
+	[KBUILD_STEP_NONE] = "none",
+	[KBUILD_STEP_SYNC] = "sync",
+	[KBUILD_STEP_CONFIG] = "config",
+	[KBUILD_STEP_KERNEL] = "kernel",
+	[KBUILD_STEP_HEADERS] = "headers",
+	[KBUILD_STEP_SELFTESTS] = "selftests",
 	[KBUILD_STEP_DONE] = "done",
 };
 
@@ -217,12 +220,12 @@ bool kbuild_option_is_optional(const struct kbuild_config *c,
 
 		if (strcmp(o->option, option))
 			continue;
-		if (!*op || (version &&
-			     ((!strcmp(op, "<") && version < o->version) ||
-			      (!strcmp(op, "<=") && version <= o->version) ||
-			      (!strcmp(op, ">") && version > o->version) ||
-			      (!strcmp(op, ">=") && version >= o->version) ||
-			      (!strcmp(op, "=") && version == o->version))))
+		if (!*op ||
+		    (version && ((!strcmp(op, "<") && version < o->version) ||
+				 (!strcmp(op, "<=") && version <= o->version) ||
+				 (!strcmp(op, ">") && version > o->version) ||
+				 (!strcmp(op, ">=") && version >= o->version) ||
+				 (!strcmp(op, "=") && version == o->version))))
 			return true;
 	}
 	return false;
@@ -297,8 +300,8 @@ void kbuild_check_config(struct strvec *missing, const char *dotconfig,
 		const char *nl = strchrnul(line, '\n');
 		char name[256], want[256], have[256];
 
-		if (parse_config_line(line, nl - line, name, sizeof(name),
-				      want, sizeof(want))) {
+		if (parse_config_line(line, nl - line, name, sizeof(name), want,
+				      sizeof(want))) {
 			config_value(have, sizeof(have), dotconfig, name);
 			if (strcmp(want, have) &&
 			    !kbuild_option_is_optional(c, name, version))
@@ -309,8 +312,7 @@ void kbuild_check_config(struct strvec *missing, const char *dotconfig,
 }
 
 /* The line of the fragment that names `option` (CONFIG_X), or 0. */
-static unsigned fragment_line(const struct kbuild_config *c,
-			      const char *option)
+static unsigned fragment_line(const struct kbuild_config *c, const char *option)
 {
 	const char *line = c->fragment_text.buf;
 	unsigned nr = 1;
@@ -321,7 +323,8 @@ static unsigned fragment_line(const struct kbuild_config *c,
 		const char *p = line;
 
 		skip_prefix(p, "# ", &p);
-		if (!strncmp(p, option, len) && (p[len] == '=' || p[len] == ' '))
+		if (!strncmp(p, option, len) &&
+		    (p[len] == '=' || p[len] == ' '))
 			return nr;
 		nr++;
 		line = *nl ? nl + 1 : nl;
@@ -397,9 +400,8 @@ static char *relative_path(const char *path, size_t len, const char *srcdir)
  * "file:line[:col]: <kind>: message" at the start of `line`: fill the
  * parts and return the message (after "kind: "), or NULL.
  */
-static const char *parse_located(const char *line, size_t len,
-				 const char *kind, const char **file_end,
-				 unsigned *lineno)
+static const char *parse_located(const char *line, size_t len, const char *kind,
+				 const char **file_end, unsigned *lineno)
 {
 	const char *end = line + len, *p = line, *q;
 
@@ -414,7 +416,8 @@ static const char *parse_located(const char *line, size_t len,
 			if (q < end && *q == ':' && q + 1 < end &&
 			    isdigit((unsigned char)q[1]))
 				strtoul(q + 1, (char **)&q, 10);
-			if (q < end && *q == ':' && q + 1 < end && q[1] == ' ') {
+			if (q < end && *q == ':' && q + 1 < end &&
+			    q[1] == ' ') {
 				size_t kl = strlen(kind);
 
 				q += 2;
@@ -654,8 +657,8 @@ void kbuild_job_set(struct kbuild_job *j, const char *target,
 	j->branch = xstrdup(branch);
 	j->series = series ? xstrdup(series) : NULL;
 	j->variant = xstrdup(series ? "series" : "baseline");
-	j->version = parse_version(skip_prefix(branch, "linux-", &branch) ?
-					   branch : branch);
+	skip_prefix(branch, "linux-", &branch);
+	j->version = parse_version(branch);
 	git_oid_cpy(&j->commit, commit);
 }
 
@@ -774,8 +777,7 @@ struct populate_ctx {
 	int ret;
 };
 
-static int populate_one(const char *root, const git_tree_entry *e,
-			void *data)
+static int populate_one(const char *root, const git_tree_entry *e, void *data)
 {
 	struct populate_ctx *ctx = data;
 	git_filemode_t mode = git_tree_entry_filemode(e);
@@ -999,10 +1001,12 @@ json_t *kbuild_job_to_json(const struct kbuild_job *j, bool for_results)
 	json_object_set_new(o, "branch", json_string(j->branch));
 	json_object_set_new(o, "variant", json_string(j->variant));
 	json_object_set_new(o, "series", string_or_null(j->series));
-	json_object_set_new(o, "commit", json_string(git_oid_tostr(
-						 hex, sizeof(hex), &j->commit)));
-	json_object_set_new(o, "tree", json_string(git_oid_tostr(
-					       hex, sizeof(hex), &j->tree)));
+	json_object_set_new(
+		o, "commit",
+		json_string(git_oid_tostr(hex, sizeof(hex), &j->commit)));
+	json_object_set_new(
+		o, "tree",
+		json_string(git_oid_tostr(hex, sizeof(hex), &j->tree)));
 	json_object_set_new(o, "config", string_or_null(j->config));
 	json_object_set_new(o, "key", json_string(j->key));
 	json_object_set_new(o, "toolchain", string_or_null(j->toolchain));
@@ -1030,12 +1034,13 @@ json_t *kbuild_job_to_json(const struct kbuild_job *j, bool for_results)
 				  strvec_to_json(&j->selftests_failed)));
 	else
 		json_object_set_new(o, "selftests", json_null());
-	json_object_set_new(o, "gen_init_cpio", string_or_null(j->gen_init_cpio));
+	json_object_set_new(o, "gen_init_cpio",
+			    string_or_null(j->gen_init_cpio));
 	for (int s = KBUILD_STEP_CONFIG; s < KBUILD_STEP_DONE; s++)
 		if (j->seconds[s] > 0)
-			json_object_set_new(sec, kbuild_step_name(s),
-					    json_real((long)(j->seconds[s] * 10) /
-						      10.0));
+			json_object_set_new(
+				sec, kbuild_step_name(s),
+				json_real((long)(j->seconds[s] * 10) / 10.0));
 	json_object_set_new(o, "seconds", sec);
 	json_object_set_new(o, "objects", json_integer(j->objects));
 	if (for_results && j->results) {
@@ -1056,13 +1061,15 @@ static void msgs_from_json(struct kbuild_msgs *m, json_t *a)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		json_t *file = json_object_get(v, "file");
 
-		kbuild_msgs_add(m, json_string_value(file),
-				json_integer_value(json_object_get(v, "line")),
-				json_string_value(json_object_get(v, "message")) ?: "",
-				json_string_value(json_object_get(v, "text")));
+		kbuild_msgs_add(
+			m, json_string_value(file),
+			json_integer_value(json_object_get(v, "line")),
+			json_string_value(json_object_get(v, "message")) ?: "",
+			json_string_value(json_object_get(v, "text")));
 	}
 }
 
@@ -1085,7 +1092,7 @@ static int job_from_record(struct kbuild_job *j, const char *path)
 		return error_set("cannot read '%s': %s", path, err.text);
 	verdict = json_string_value(json_object_get(o, "verdict"));
 	j->verdict = verdict && !strcmp(verdict, "built") ? KBUILD_BUILT :
-							   KBUILD_BUILD_FAILED;
+							    KBUILD_BUILD_FAILED;
 	step = json_string_value(json_object_get(o, "step"));
 	for (int s = 0; step && s <= KBUILD_STEP_DONE; s++)
 		if (!strcmp(step, step_names[s]))
@@ -1093,7 +1100,8 @@ static int job_from_record(struct kbuild_job *j, const char *path)
 	v = json_object_get(o, "first_error");
 	if (json_is_object(v)) {
 		j->first_error.file = json_strdup(v, "file");
-		j->first_error.line = json_integer_value(json_object_get(v, "line"));
+		j->first_error.line =
+			json_integer_value(json_object_get(v, "line"));
 		j->first_error.message = json_strdup(v, "message");
 		j->first_error.text = json_strdup(v, "text");
 	}
@@ -1137,7 +1145,7 @@ struct kbuild_run {
 	int js[2];
 	bool implicit_free;
 	pthread_mutex_t lock;
-	size_t running;		/* workers still going */
+	size_t running; /* workers still going */
 	bool failed;
 	bool interrupted;
 };
@@ -1208,10 +1216,10 @@ static int job_error_last(struct kbuild_job *j, const char *what)
 struct worker {
 	struct kbuild_run *r;
 	git_repository *repo;
-	char *src;		/* the branch's worktree */
+	char *src; /* the branch's worktree */
 	char *odir;
-	char *log;		/* the log being written */
-	size_t job;		/* index of the job running */
+	char *log; /* the log being written */
+	size_t job; /* index of the job running */
 	/* Progress, kept by the main thread. */
 	char *seen_log;
 	off_t log_off;
@@ -1288,8 +1296,10 @@ static int run_step(struct worker *w, struct kbuild_job *j,
 		if (strbuf_read_file(&sb, w->log) == 0 &&
 		    memmem(sb.buf, sb.len, "No space left on device", 23)) {
 			strbuf_release(&sb);
-			return job_error(j, "%s: %s: no space left on device "
-					 "(see '%s')", j->target, what, w->log);
+			return job_error(j,
+					 "%s: %s: no space left on device "
+					 "(see '%s')",
+					 j->target, what, w->log);
 		}
 		strbuf_release(&sb);
 		return 0;
@@ -1375,17 +1385,18 @@ static int step_config(struct worker *w, struct kbuild_job *j)
 			const char *opt = j->missing.v[0];
 			char *msg = xstrfmt("%s requested by the fragment is "
 					    "not in .config (dropped by "
-					    "Kconfig)", opt);
+					    "Kconfig)",
+					    opt);
 			const char *base = strrchr(c->fragment, '/');
 
 			j->verdict = KBUILD_BUILD_FAILED;
-			j->first_error.file = xstrdup(base ? base + 1 :
-							     c->fragment);
+			j->first_error.file =
+				xstrdup(base ? base + 1 : c->fragment);
 			j->first_error.line = fragment_line(c, opt);
 			j->first_error.message = msg;
-			j->first_error.text = xstrfmt(
-				"%s:%u: %s", j->first_error.file,
-				j->first_error.line, msg);
+			j->first_error.text = xstrfmt("%s:%u: %s",
+						      j->first_error.file,
+						      j->first_error.line, msg);
 		}
 	}
 	ret = 0;
@@ -1520,8 +1531,8 @@ static void failed_selftests(struct strvec *out, const char *log,
 				;
 			if ((size_t)(end - s) > kl && !strncmp(s, kdir, kl) &&
 			    s[kl] == '/') {
-				char *name = xstrndup(s + kl + 1,
-						      end - s - kl - 1);
+				char *name =
+					xstrndup(s + kl + 1, end - s - kl - 1);
 				size_t n = strlen(name);
 
 				if (n > 2 && !strcmp(name + n - 2, ".o"))
@@ -1611,7 +1622,7 @@ out:
 static int copy_logs(const char *from, const char *to)
 {
 	static const char *const logs[] = { "config.log", "kernel.log",
-					     "selftests.log" };
+					    "selftests.log" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
 		char *a = xstrfmt("%s/%s", from, logs[i]);
@@ -1648,8 +1659,8 @@ static int save_artefacts(struct worker *w, struct kbuild_job *j,
 		free(from);
 		from = xstrfmt("%s/usr/gen_init_cpio", w->odir);
 		if (path_exists(from)) {
-			j->gen_init_cpio = xstrfmt("%s/gen_init_cpio",
-						   j->artefacts);
+			j->gen_init_cpio =
+				xstrfmt("%s/gen_init_cpio", j->artefacts);
 			if (copy_file(from, j->gen_init_cpio, 0755) < 0)
 				goto out;
 		}
@@ -1739,8 +1750,10 @@ static int clone_build_dir(struct worker *w, struct kbuild_job *j,
 	if (run_command(&cp) < 0)
 		ret = job_error_last(j, "copying the baseline build");
 	else if (cp.exit_code)
-		ret = job_error(j, "%s: copying the baseline build '%s' "
-				"failed (see '%s')", j->target, from, w->log);
+		ret = job_error(j,
+				"%s: copying the baseline build '%s' "
+				"failed (see '%s')",
+				j->target, from, w->log);
 	child_process_release(&cp);
 	return ret;
 }
@@ -1771,8 +1784,8 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 		goto out;
 	}
 	git_oid_cpy(&j->tree, git_commit_tree_id(commit));
-	if (j->baseline &&
-	    touched_paths(&j->touched, w->repo, &j->baseline->tree, &j->tree) < 0) {
+	if (j->baseline && touched_paths(&j->touched, w->repo,
+					 &j->baseline->tree, &j->tree) < 0) {
 		job_error_last(j, "sync");
 		goto out;
 	}
@@ -1809,8 +1822,8 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 	free(w->odir);
 	w->odir = xstrfmt("%s/builds/%s/%s/%s", r->cache, j->branch, name,
 			  j->variant);
-	base_dir = xstrfmt("%s/builds/%s/%s/baseline", r->cache, j->branch,
-			   name);
+	base_dir =
+		xstrfmt("%s/builds/%s/%s/baseline", r->cache, j->branch, name);
 	set_log(w, j, "config.log");
 	if (j->baseline && clone_build_dir(w, j, base_dir) < 0)
 		goto out;
@@ -1865,9 +1878,10 @@ static int lock_worktree(struct kbuild_job *j, const char *path, int *fd)
 		return job_error_last(j, "sync");
 	}
 	if (flock(*fd, LOCK_EX | LOCK_NB) < 0)
-		return job_error(j, "%s: sync: the worktree of '%s' is in use "
-				 "by another backport build", j->target,
-				 j->branch);
+		return job_error(j,
+				 "%s: sync: the worktree of '%s' is in use "
+				 "by another backport build",
+				 j->target, j->branch);
 	return 0;
 }
 
@@ -1957,7 +1971,8 @@ static void *worker_main(void *data)
 		pthread_mutex_unlock(&r->lock);
 		if (g >= r->groups)
 			break;
-		if (run_group(w, r->group_start[g], r->group_start[g + 1]) < 0) {
+		if (run_group(w, r->group_start[g], r->group_start[g + 1]) <
+		    0) {
 			pthread_mutex_lock(&r->lock);
 			r->failed = true;
 			pthread_mutex_unlock(&r->lock);
@@ -2102,8 +2117,12 @@ static void group_jobs(struct kbuild_run *r)
 int kbuild_run(struct kbuild_job *jobs, size_t nr, const char *repo_path,
 	       const struct kbuild_config *c, const struct kbuild_opts *opts)
 {
-	struct kbuild_run r = { .c = c, .opts = opts, .repo_path = repo_path,
-				.jobs = jobs, .nr = nr, .implicit_free = true,
+	struct kbuild_run r = { .c = c,
+				.opts = opts,
+				.repo_path = repo_path,
+				.jobs = jobs,
+				.nr = nr,
+				.implicit_free = true,
 				.js = { -1, -1 } };
 	struct worker *workers = NULL;
 	pthread_t *threads = NULL;
@@ -2116,7 +2135,8 @@ int kbuild_run(struct kbuild_job *jobs, size_t nr, const char *repo_path,
 	if (strpbrk(r.cache, " :")) {
 		error_set("cache directory '%s' has a space or a colon: the "
 			  "kernel cannot be built there (set "
-			  "BACKPORT_CACHE_DIR)", r.cache);
+			  "BACKPORT_CACHE_DIR)",
+			  r.cache);
 		goto out;
 	}
 	gcc = first_line("gcc");

@@ -196,8 +196,8 @@ static void print_hunk(const struct review_hunk *h, const char *a_label)
 	case REVIEW_HUNK_ADAPTED:
 		if (h->context_only)
 			printf(": adapted, context only (%zu line%s differ; "
-			       "the changes are as %s)", h->differ,
-			       h->differ == 1 ? "" : "s", a_label);
+			       "the changes are as %s)",
+			       h->differ, h->differ == 1 ? "" : "s", a_label);
 		else
 			printf(": adapted, %zu line%s differ", h->differ,
 			       h->differ == 1 ? "" : "s");
@@ -246,8 +246,7 @@ static void print_review(const struct review *r, const char *a_label)
 			       f->a_path);
 			break;
 		case REVIEW_FILE_ADDED:
-			printf("  %s (added: not in %s)\n", f->b_path,
-			       a_label);
+			printf("  %s (added: not in %s)\n", f->b_path, a_label);
 			break;
 		}
 		for (size_t h = 0; h < f->nr; h++)
@@ -269,7 +268,8 @@ static void print_counts(const struct review *r)
 }
 
 /* Against upstream: the mail's diff (repairs of a damaged one marked). */
-static json_t *against_upstream(struct diff_cmd *c, const struct apply_patch *ap,
+static json_t *against_upstream(struct diff_cmd *c,
+				const struct apply_patch *ap,
 				const struct patch *mine)
 {
 	const struct patch *up = &ap->sp->mail->patch;
@@ -307,7 +307,8 @@ static json_t *against_upstream(struct diff_cmd *c, const struct apply_patch *ap
 					guessed++;
 	if (c->format == FORMAT_JSON) {
 		j = review_to_json(&r);
-		json_object_set_new(j, "damaged", json_boolean(o.ignore_whitespace));
+		json_object_set_new(j, "damaged",
+				    json_boolean(o.ignore_whitespace));
 		json_object_set_new(j, "repaired_from_reference",
 				    json_integer((json_int_t)reference));
 		json_object_set_new(j, "repaired_guessed",
@@ -320,8 +321,8 @@ static json_t *against_upstream(struct diff_cmd *c, const struct apply_patch *ap
 		if (o.ignore_whitespace)
 			printf("; a damaged mail, compared ignoring "
 			       "whitespace; %zu line%s re-indented from a newer "
-			       "tree, %zu guessed", reference,
-			       reference == 1 ? "" : "s", guessed);
+			       "tree, %zu guessed",
+			       reference, reference == 1 ? "" : "s", guessed);
 		printf("): ");
 		print_counts(&r);
 		printf("\n");
@@ -352,13 +353,14 @@ static json_t *against_newer(struct diff_cmd *c, size_t index,
 		char hex[GIT_OID_SHA1_HEXSIZE + 1];
 
 		if (index >= t->nr)
-			continue;	/* not in this repository */
+			continue; /* not in this repository */
 		if (!verdict_is_applied(ap->verdict) || !ap->has_commit) {
 			strbuf_addf(&tried, "%s%s: %s", tried.len ? ", " : "",
 				    t->name, verdict_name(ap->verdict));
-			json_array_append_new(jt, json_pack(
-				"{s:s, s:s}", "target", t->name, "verdict",
-				verdict_name(ap->verdict)));
+			json_array_append_new(
+				jt, json_pack("{s:s, s:s}", "target", t->name,
+					      "verdict",
+					      verdict_name(ap->verdict)));
 			continue;
 		}
 		commit_patch(&theirs, c->repo_handle, &ap->commit, t->name);
@@ -406,7 +408,8 @@ static json_t *against_newer(struct diff_cmd *c, size_t index,
 			       c->t[c->me].name);
 		else
 			printf("  against newer: not applied on any newer "
-			       "target (%s)\n", tried.buf);
+			       "target (%s)\n",
+			       tried.buf);
 	}
 	strbuf_release(&tried);
 	return j;
@@ -435,8 +438,7 @@ static json_t *review_patch(struct diff_cmd *c, const struct series *s,
 	if (applied) {
 		if (c->format == FORMAT_TEXT)
 			printf("  backport: commit %.12s on %s%s%s\n", hex,
-			       t->name, m->upstream_commit ? ", upstream " :
-							     "",
+			       t->name, m->upstream_commit ? ", upstream " : "",
 			       m->upstream_commit ? m->upstream_commit : "");
 		commit_patch(&mine, c->repo_handle, &ap->commit, t->name);
 		if (!c->against_newer)
@@ -448,8 +450,8 @@ static json_t *review_patch(struct diff_cmd *c, const struct series *s,
 	if (c->format == FORMAT_JSON) {
 		j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "index",
 			      (json_int_t)index + 1, "file", ap->sp->file,
-			      "title", m->subj.title ? m->subj.title :
-						       m->subject,
+			      "title",
+			      m->subj.title ? m->subj.title : m->subject,
 			      "verdict", verdict_name(ap->verdict), "detail",
 			      ap->detail ? ap->detail : "");
 		json_object_set_new(j, "commit",
@@ -492,9 +494,8 @@ int cmd_diff(int argc, char **argv)
 	want = xcalloc(c.nr, sizeof(*want));
 	for (size_t i = c.me; i < c.nr; i++)
 		want[i] = true;
-	progress("%s: applying %s on %zu target%s in memory",
-		 c.t[c.me].name, s.name, c.nr - c.me,
-		 c.nr - c.me == 1 ? "" : "s");
+	progress("%s: applying %s on %zu target%s in memory", c.t[c.me].name,
+		 s.name, c.nr - c.me, c.nr - c.me == 1 ? "" : "s");
 	if (review_apply_targets(&c.refs, &c.ref_names, &c.refs_nr, c.t, c.nr,
 				 want, st.repo, &s, &c.opts) < 0)
 		die("%s", error_last());

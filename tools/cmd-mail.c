@@ -234,10 +234,12 @@ int cmd_mail(int argc, char **argv)
 	if (review_apply_targets(&refs, &ref_names, &refs_nr, t, nr, want,
 				 st.repo, &s, &c.opts) < 0)
 		die("%s", error_last());
+	if (t[me].nr != s.nr)
+		die("cannot find '%s' in '%s'", t[me].name, st.repo_path);
 
 	signoff = signoff_of(&c, st.repo);
 	dir = c.output ? xstrdup(c.output) :
-		xstrfmt("results/mail/%s/%s", s.name, t[me].name);
+			 xstrfmt("results/mail/%s/%s", s.name, t[me].name);
 	sdir = xstrfmt("%s/%s", c.series_dir, s.name);
 	cmp = xstrfmt("%s/test/%s/compare.json", c.results, t[me].name);
 	if (stablemail_test_summary(&tests, cmp) < 0)

@@ -17,11 +17,11 @@
 #include "lib/review.h"
 #include "util/error.h"
 
-#define HUNK1(at, line)                                                \
+#define HUNK1(at, line)                                                    \
 	"@@ -" at ",7 +" at ",7 @@\n int fn_10(void)\n {\n-\treturn 10;\n" \
 	"+\treturn " line ";\n }\n \n int fn_11(void)\n"
-#define HUNK2                                                          \
-	"@@ -100,7 +100,7 @@\n int fn_30(void)\n {\n-\treturn 30;\n"     \
+#define HUNK2                                                        \
+	"@@ -100,7 +100,7 @@\n int fn_30(void)\n {\n-\treturn 30;\n" \
 	"+\treturn 3000;\n }\n \n int fn_31(void)\n"
 #define HEAD "diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n"
 
@@ -60,8 +60,7 @@ static void test_moved_adapted_dropped(void **state)
 	const struct review_hunk *h;
 
 	(void)state;
-	compare(&r, HEAD HUNK1("46", "1000") HUNK2,
-		HEAD HUNK1("49", "999"));
+	compare(&r, HEAD HUNK1("46", "1000") HUNK2, HEAD HUNK1("49", "999"));
 	assert_false(review_is_empty(&r));
 	assert_int_equal(r.nr, 1);
 	assert_int_equal(r.files[0].nr, 2);

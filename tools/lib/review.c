@@ -81,8 +81,8 @@ bool review_is_unchanged(const struct review *r)
 }
 
 /* The comparison key of one line: marker and (normalised) text. */
-static char *line_key(const struct patch_line *l, const char *text,
-		      size_t len, bool ignore_ws)
+static char *line_key(const struct patch_line *l, const char *text, size_t len,
+		      bool ignore_ws)
 {
 	struct strbuf sb = STRBUF_INIT;
 	bool blank = false;
@@ -144,7 +144,8 @@ static size_t hunk_score(const struct patch_hunk *x, const struct patch_hunk *y,
 				free(km);
 				if (eq) {
 					score += l->kind == PATCH_LINE_CONTEXT ?
-						1 : 2;
+							 1 :
+							 2;
 					break;
 				}
 			}
@@ -181,7 +182,7 @@ static char *hunk_header(const struct patch_hunk *h)
 /* One line of a group: where it is, how it is shown, its key. */
 struct gline {
 	const struct patch_line *pl;
-	const char *text;	/* shown (a repaired line: the repair) */
+	const char *text; /* shown (a repaired line: the repair) */
 	size_t len;
 	char *key;
 };
@@ -189,12 +190,11 @@ struct gline {
 struct gside {
 	struct gline *v;
 	size_t nr, alloc;
-	struct strbuf buf;	/* the keys, one a line */
+	struct strbuf buf; /* the keys, one a line */
 };
 
-static const struct locate_repair *find_repair(const struct review_opts *o,
-					       size_t file, size_t hunk,
-					       size_t line)
+static const struct locate_repair *
+find_repair(const struct review_opts *o, size_t file, size_t hunk, size_t line)
 {
 	const struct locate_hunk_result *hr;
 
@@ -271,8 +271,8 @@ static int diff_group(struct review_hunk *rh, const struct patch_file *fa,
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
 	dopts.context_lines = 3;
 	dopts.flags |= GIT_DIFF_MINIMAL;
-	if (git_patch_from_buffers(&patch, a.buf.buf, a.buf.len, "a",
-				   b.buf.buf, b.buf.len, "b", &dopts) < 0) {
+	if (git_patch_from_buffers(&patch, a.buf.buf, a.buf.len, "a", b.buf.buf,
+				   b.buf.len, "b", &dopts) < 0) {
 		error_git("cannot diff the hunks of '%s'", file_path(fa));
 		goto out;
 	}
@@ -350,8 +350,8 @@ static void uf_union(size_t *parent, size_t x, size_t y)
 static void add_repairs(struct review_hunk *rh, const struct review_opts *o,
 			size_t file)
 {
-	const char *from = o && o->loc_from && file < o->loc_nr ?
-		o->loc_from[file] : NULL;
+	const char *from =
+		o && o->loc_from && file < o->loc_nr ? o->loc_from[file] : NULL;
 
 	if (!o || !o->loc || file >= o->loc_nr)
 		return;
@@ -371,15 +371,16 @@ static void add_repairs(struct review_hunk *rh, const struct review_opts *o,
 			rr->line = hr->repairs[i].line;
 			rr->how = hr->repairs[i].how;
 			rr->text = xstrdup(hr->repairs[i].text);
-			rr->from = hr->repairs[i].how ==
-				REPAIR_FROM_REFERENCE ? from : NULL;
+			rr->from = hr->repairs[i].how == REPAIR_FROM_REFERENCE ?
+					   from :
+					   NULL;
 		}
 	}
 }
 
 struct group {
 	size_t a_first, a_nr, b_first, b_nr;
-	long key1, key2;	/* sort order */
+	long key1, key2; /* sort order */
 };
 
 static int group_cmp(const void *x, const void *y)
@@ -405,8 +406,8 @@ static struct group *pair_hunks(size_t *out_nr, const struct patch_file *fa,
 		parent[i] = i;
 	for (size_t i = 0; i < na; i++)
 		for (size_t j = 0; j < nb; j++)
-			score[i * nb + j] = hunk_score(&fa->hunks[i],
-						       &fb->hunks[j], ignore_ws);
+			score[i * nb + j] = hunk_score(
+				&fa->hunks[i], &fb->hunks[j], ignore_ws);
 	for (size_t i = 0; i < na; i++) {
 		size_t best = 0, bj = 0;
 
@@ -490,8 +491,8 @@ static int review_file_pair(struct review *r, const struct patch_file *fa,
 	memset(rf, 0, sizeof(*rf));
 	rf->a_path = fa ? xstrdup(file_path(fa)) : NULL;
 	rf->b_path = fb ? xstrdup(file_path(fb)) : NULL;
-	rf->kind = !fa ? REVIEW_FILE_ADDED :
-		   !fb ? REVIEW_FILE_DROPPED :
+	rf->kind = !fa				  ? REVIEW_FILE_ADDED :
+		   !fb				  ? REVIEW_FILE_DROPPED :
 		   strcmp(rf->a_path, rf->b_path) ? REVIEW_FILE_RENAMED :
 						    REVIEW_FILE_SAME;
 	g = pair_hunks(&ng, fa, fb, r->ignore_whitespace);
@@ -613,8 +614,8 @@ static json_t *index_list(size_t first, size_t nr)
 	json_t *v = json_array();
 
 	for (size_t i = 0; i < nr; i++)
-		json_array_append_new(v, json_integer((json_int_t)(first + i +
-								   1)));
+		json_array_append_new(
+			v, json_integer((json_int_t)(first + i + 1)));
 	return v;
 }
 
@@ -642,14 +643,19 @@ json_t *review_to_json(const struct review *r)
 				const struct review_repair *rr =
 					&rh->repairs[k];
 
-				json_array_append_new(rep, json_pack(
-					"{s:I, s:I, s:s, s:o, s:s}", "hunk",
-					(json_int_t)rr->hunk + 1, "line",
-					(json_int_t)rr->line + 1, "how",
-					rr->how == REPAIR_FROM_REFERENCE ?
-						"reference" : "guessed",
-					"from", str_or_null(rr->from), "text",
-					rr->text));
+				json_array_append_new(
+					rep,
+					json_pack(
+						"{s:I, s:I, s:s, s:o, s:s}",
+						"hunk",
+						(json_int_t)rr->hunk + 1,
+						"line",
+						(json_int_t)rr->line + 1, "how",
+						rr->how == REPAIR_FROM_REFERENCE ?
+							"reference" :
+							"guessed",
+						"from", str_or_null(rr->from),
+						"text", rr->text));
 			}
 			o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I}",
 				      "kind", review_hunk_kind_name(rh->kind),
@@ -668,11 +674,12 @@ json_t *review_to_json(const struct review *r)
 			json_object_set_new(o, "repaired", rep);
 			json_array_append_new(hunks, o);
 		}
-		json_array_append_new(files, json_pack(
-			"{s:s, s:o, s:o, s:o}", "kind",
-			review_file_kind_name(f->kind), "a_path",
-			str_or_null(f->a_path), "b_path",
-			str_or_null(f->b_path), "hunks", hunks));
+		json_array_append_new(
+			files,
+			json_pack("{s:s, s:o, s:o, s:o}", "kind",
+				  review_file_kind_name(f->kind), "a_path",
+				  str_or_null(f->a_path), "b_path",
+				  str_or_null(f->b_path), "hunks", hunks));
 	}
 	return json_pack("{s:b, s:b, s:o, s:o}", "empty", review_is_empty(r),
 			 "ignore_whitespace", r->ignore_whitespace, "counts",
@@ -891,9 +898,9 @@ int review_apply_targets(git_oid **refs, const char ***ref_names,
 	*ref_names = xcalloc(nr + 1, sizeof(**ref_names));
 	for (size_t i = 0; i < nr; i++) {
 		git_object *obj = NULL;
-		char *spec = t[i].rev ?
-			xstrfmt("%s^{commit}", t[i].rev) :
-			xstrfmt("refs/heads/%s^{commit}", t[i].branch);
+		char *spec = t[i].rev ? xstrfmt("%s^{commit}", t[i].rev) :
+					xstrfmt("refs/heads/%s^{commit}",
+						t[i].branch);
 
 		if (!git_revparse_single(&obj, repo, spec))
 			git_oid_cpy(&t[i].base, git_object_id(obj));

@@ -71,11 +71,11 @@ enum review_file_kind {
 
 /* One line of side a's hunks that apply rebuilt (a damaged mail). */
 struct review_repair {
-	size_t hunk;		/* 0-based hunk of side a's file */
-	size_t line;		/* index in that hunk's lines */
+	size_t hunk; /* 0-based hunk of side a's file */
+	size_t line; /* index in that hunk's lines */
 	enum locate_repair_how how;
-	char *text;		/* as rebuilt, without marker; owned */
-	const char *from;	/* the reference tree's name, or NULL */
+	char *text; /* as rebuilt, without marker; owned */
+	const char *from; /* the reference tree's name, or NULL */
 };
 
 /*
@@ -87,10 +87,10 @@ struct review_hunk {
 	enum review_hunk_kind kind;
 	size_t a_first, a_nr;
 	size_t b_first, b_nr;
-	char *a_header, *b_header;	/* "-6986,6 +6981,24", or NULL */
-	long offset;			/* b's first change minus a's */
-	size_t differ;			/* lines only in a or only in b */
-	bool context_only;		/* adapted: only context differs */
+	char *a_header, *b_header; /* "-6986,6 +6981,24", or NULL */
+	long offset; /* b's first change minus a's */
+	size_t differ; /* lines only in a or only in b */
+	bool context_only; /* adapted: only context differs */
 	/*
 	 * The interdiff of the group: one line each, "@@" between distant
 	 * parts; then ' ' (both), '-' (only a) or '+' (only b), followed by
@@ -104,7 +104,7 @@ struct review_hunk {
 
 struct review_file {
 	enum review_file_kind kind;
-	char *a_path, *b_path;		/* NULL on the side that lacks it */
+	char *a_path, *b_path; /* NULL on the side that lacks it */
 	struct review_hunk *hunks;
 	size_t nr, alloc;
 };
@@ -116,7 +116,10 @@ struct review {
 	bool ignore_whitespace;
 };
 
-#define REVIEW_INIT { NULL, 0, 0, { 0 }, false }
+#define REVIEW_INIT                      \
+	{                                \
+		NULL, 0, 0, { 0 }, false \
+	}
 
 struct review_opts {
 	/* Side a is a damaged mail: compare ignoring whitespace. */
@@ -131,7 +134,10 @@ struct review_opts {
 	size_t loc_nr;
 };
 
-#define REVIEW_OPTS_INIT { false, NULL, NULL, 0 }
+#define REVIEW_OPTS_INIT             \
+	{                            \
+		false, NULL, NULL, 0 \
+	}
 
 void review_init(struct review *r);
 void review_release(struct review *r);

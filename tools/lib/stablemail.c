@@ -59,8 +59,7 @@ static void add_header_text(struct strbuf *sb, const char *text)
 }
 
 /* "Name <email>" as an RFC 822 address. */
-static void add_address(struct strbuf *sb, const char *name,
-			const char *email)
+static void add_address(struct strbuf *sb, const char *name, const char *email)
 {
 	if (name && *name && strcmp(name, email)) {
 		if (!is_ascii(name)) {
@@ -227,7 +226,7 @@ static void format_queued(struct strbuf *sb, const struct stablemail *sm)
 
 	strbuf_addf(sb, "From %s Mon Sep 17 00:00:00 2001\n",
 		    sm->commit ? sm->commit :
-			"0000000000000000000000000000000000000000");
+				 "0000000000000000000000000000000000000000");
 	strbuf_addstr(sb, "From: ");
 	add_address(sb, m->author_name, email);
 	strbuf_addch(sb, '\n');
@@ -241,7 +240,8 @@ static void format_queued(struct strbuf *sb, const struct stablemail *sm)
 	add_mime(sb);
 
 	if (m->upstream_commit)
-		strbuf_addf(&body, "commit %s upstream.\n\n", m->upstream_commit);
+		strbuf_addf(&body, "commit %s upstream.\n\n",
+			    m->upstream_commit);
 	strbuf_addstr(&body, message_body(msg));
 	strbuf_rtrim(&body);
 	strbuf_addch(&body, '\n');
@@ -304,8 +304,10 @@ static void format_failed(struct strbuf *sb, const struct stablemail *sm)
 
 	if (vl > 2 && !strcmp(ver + vl - 2, ".y"))
 		ver[vl - 2] = '\0';
-	split_ident(&me_name, &me_email, sm->signoff && *sm->signoff ?
-		    sm->signoff : "backport <backport@localhost>");
+	split_ident(&me_name, &me_email,
+		    sm->signoff && *sm->signoff ?
+			    sm->signoff :
+			    "backport <backport@localhost>");
 	strbuf_addstr(sb, "From backport Mon Sep 17 00:00:00 2001\n");
 	strbuf_addstr(sb, "From: ");
 	add_address(sb, me_name, me_email);
@@ -388,7 +390,8 @@ char *stablemail_file_name(const struct stablemail *sm)
 	char *slug = series_slug(title_of(sm->upstream));
 	char *name = xstrfmt("%04zu-%s%s.mbox", sm->index,
 			     stablemail_kind(sm->verdict) == STABLEMAIL_FAILED ?
-				     "FAILED-" : "",
+				     "FAILED-" :
+				     "",
 			     slug);
 
 	free(slug);
@@ -405,18 +408,19 @@ static void summary_of(struct strbuf *sb, json_t *o, bool counts)
 	if (counts) {
 		passed = json_integer_value(json_object_get(o, "pass")) +
 			 json_integer_value(json_object_get(o, "fixed"));
-		regressions = json_integer_value(
-			json_object_get(o, "regression"));
+		regressions =
+			json_integer_value(json_object_get(o, "regression"));
 		strbuf_addf(sb, "%lld passed, %lld regression%s",
 			    (long long)passed, (long long)regressions,
 			    regressions == 1 ? "" : "s");
 	}
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		if (!json_is_integer(v))
 			continue;
-		if (counts && (!json_integer_value(v) || !strcmp(key, "pass") ||
-			       !strcmp(key, "fixed") ||
-			       !strcmp(key, "regression")))
+		if (counts &&
+		    (!json_integer_value(v) || !strcmp(key, "pass") ||
+		     !strcmp(key, "fixed") || !strcmp(key, "regression")))
 			continue;
 		strbuf_addf(sb, "%s%lld %s", sb->len ? ", " : "",
 			    (long long)json_integer_value(v), key);
@@ -446,11 +450,11 @@ int stablemail_test_summary(char **out, const char *path)
 			summary_of(&sb, s, true);
 	}
 	if (sb.len) {
-		const char *set = json_string_value(json_object_get(root,
-								    "set"));
+		const char *set =
+			json_string_value(json_object_get(root, "set"));
 		json_t *series = json_object_get(root, "series");
-		const char *verdict = json_string_value(
-			json_object_get(series, "verdict"));
+		const char *verdict =
+			json_string_value(json_object_get(series, "verdict"));
 
 		*out = xstrfmt("Tests: %s%s%s%s%s%s", sb.buf,
 			       set || verdict ? " (" : "",

@@ -46,29 +46,32 @@ enum stablemail_kind {
 };
 
 struct stablemail {
-	const struct mail *upstream;	/* the series' mail */
+	const struct mail *upstream; /* the series' mail */
 	/* resolved-recorded: the recorded patch (its note, its message). */
 	const struct mail *resolution;
 	const char *series;
-	const char *target;	/* "linux-6.12.y@v6.12.111" */
-	const char *branch;	/* "linux-6.12.y" */
-	const char *rev;	/* "v6.12.111", or NULL for the tip */
-	size_t index, total;	/* 1-based position in the series */
+	const char *target; /* "linux-6.12.y@v6.12.111" */
+	const char *branch; /* "linux-6.12.y" */
+	const char *rev; /* "v6.12.111", or NULL for the tip */
+	size_t index, total; /* 1-based position in the series */
 	enum verdict verdict;
 	const char *detail;
 	/* Queued: the backport commit, its diff and diffstat. */
 	const char *commit;
 	const char *diff, *diffstat;
-	const char *signoff;	/* "Name <email>" of the backporter */
-	const char *tests;	/* "Tests: ..." line, or NULL */
+	const char *signoff; /* "Name <email>" of the backporter */
+	const char *tests; /* "Tests: ..." line, or NULL */
 	/* FAILED: the mail's path under series/, for `git am`. */
 	const char *series_file;
 	/* FAILED: commands that put the earlier patches of the series on. */
 	const struct strvec *before;
-	time_t now;		/* the Date: of a FAILED mail */
+	time_t now; /* the Date: of a FAILED mail */
 };
 
-#define STABLEMAIL_INIT { 0 }
+#define STABLEMAIL_INIT \
+	{               \
+		0       \
+	}
 
 /* Which mail a verdict gets. */
 enum stablemail_kind stablemail_kind(enum verdict v);

@@ -100,10 +100,26 @@ static unsigned parse_num(const char *arg, const char *opt)
 
 static void parse_options(struct test_cmd *c, int argc, char **argv)
 {
-	enum { O_KERNEL = 256, O_SELFTESTS, O_BKERNEL, O_BSELFTESTS,
-	       O_TARGET, O_SET, O_RESULTS, O_ACCEL, O_RETRIES, O_BOOTS,
-	       O_TIMEOUT, O_BOOT_TIMEOUT, O_APPEND, O_QEMU, O_BUSYBOX,
-	       O_RUNNER, O_VARIANT, O_GRACE };
+	enum {
+		O_KERNEL = 256,
+		O_SELFTESTS,
+		O_BKERNEL,
+		O_BSELFTESTS,
+		O_TARGET,
+		O_SET,
+		O_RESULTS,
+		O_ACCEL,
+		O_RETRIES,
+		O_BOOTS,
+		O_TIMEOUT,
+		O_BOOT_TIMEOUT,
+		O_APPEND,
+		O_QEMU,
+		O_BUSYBOX,
+		O_RUNNER,
+		O_VARIANT,
+		O_GRACE
+	};
 	static const struct option longopts[] = {
 		{ "series", required_argument, NULL, 's' },
 		{ "branch", required_argument, NULL, 'b' },
@@ -232,7 +248,8 @@ static void parse_options(struct test_cmd *c, int argc, char **argv)
 	if (c->base_kernel && !c->kernel)
 		usage_msg(test_usage, "--baseline-kernel needs --kernel");
 	if (c->kernel && c->targets.nr)
-		usage_msg(test_usage, "--kernel and --branch exclude each other");
+		usage_msg(test_usage,
+			  "--kernel and --branch exclude each other");
 }
 
 static bool want_variant(const struct test_cmd *c, const char *v)
@@ -356,8 +373,8 @@ static void collect_cells(struct test_cmd *c)
 
 			if (!want_variant(c, variants[k]))
 				continue;
-			if (read_build(c, c->targets.v[i], variants[k],
-				       &kernel, &selftests))
+			if (read_build(c, c->targets.v[i], variants[k], &kernel,
+				       &selftests))
 				add_cell(c, c->targets.v[i], variants[k],
 					 kernel, selftests);
 			free(kernel);
@@ -432,9 +449,8 @@ static void run_cells(struct test_cmd *c, const struct selftest_set *set)
 	}
 }
 
-static const struct selftest_run *find_run(const struct test_cmd *c,
-					   const char *target,
-					   const char *variant)
+static const struct selftest_run *
+find_run(const struct test_cmd *c, const char *target, const char *variant)
 {
 	for (size_t i = 0; i < c->nr; i++)
 		if (c->cells[i].ran && !strcmp(c->cells[i].target, target) &&
@@ -455,18 +471,19 @@ static void print_target(const struct selftest_run *base,
 			w = strlen(ser->results[i].name);
 	printf("%s: selftests '%s', %zu test%s\n", ser->target, ser->set,
 	       ser->nr, ser->nr == 1 ? "" : "s");
-	printf("  %s: %s in %.0f s\n", ser->variant,
-	       selftest_run_verdict(ser), ser->total_s);
+	printf("  %s: %s in %.0f s\n", ser->variant, selftest_run_verdict(ser),
+	       ser->total_s);
 	if (base)
-		printf("  baseline: %s in %.0f s\n",
-		       selftest_run_verdict(base), base->total_s);
+		printf("  baseline: %s in %.0f s\n", selftest_run_verdict(base),
+		       base->total_s);
 	printf("\n  %-*s  %-9s %-9s %s\n", (int)w, "test", "baseline",
 	       ser->variant, "change");
-	json_array_foreach(tests, i, t) {
-		const char *bs = json_string_value(json_object_get(t,
-								   "baseline"));
-		const char *reason = json_string_value(json_object_get(t,
-								       "reason"));
+	json_array_foreach(tests, i, t)
+	{
+		const char *bs =
+			json_string_value(json_object_get(t, "baseline"));
+		const char *reason =
+			json_string_value(json_object_get(t, "reason"));
 		const char *s = json_string_value(json_object_get(t, "series"));
 		double secs = ser->results[i].seconds;
 

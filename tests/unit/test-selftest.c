@@ -35,8 +35,11 @@ static void test_parse_line(void **state)
 {
 	struct selftest t;
 
-	assert_int_equal(selftest_parse(&t, "timeout=60 kvm_page_table_test "
-					     "-b 64M  -v 2", 120), 0);
+	assert_int_equal(selftest_parse(&t,
+					"timeout=60 kvm_page_table_test "
+					"-b 64M  -v 2",
+					120),
+			 0);
 	assert_string_equal(t.name, "kvm_page_table_test");
 	assert_int_equal(t.timeout_s, 60);
 	assert_int_equal(t.args.nr, 4);

@@ -53,9 +53,12 @@ int guest_accel_parse(enum guest_accel *out, const char *name)
 const char *guest_end_name(enum guest_end end)
 {
 	static const char *const names[] = {
-		[GUEST_EXITED] = "exited",   [GUEST_PANIC] = "panic",
-		[GUEST_HUNG] = "hung",	     [GUEST_TIMEOUT] = "timeout",
-		[GUEST_NO_KTAP] = "no-ktap", [GUEST_QEMU_FAILED] = "qemu-failed",
+		[GUEST_EXITED] = "exited",
+		[GUEST_PANIC] = "panic",
+		[GUEST_HUNG] = "hung",
+		[GUEST_TIMEOUT] = "timeout",
+		[GUEST_NO_KTAP] = "no-ktap",
+		[GUEST_QEMU_FAILED] = "qemu-failed",
 	};
 
 	return (unsigned)end < ARRAY_SIZE(names) ? names[end] : "?";
@@ -103,8 +106,9 @@ struct cpio {
 static int cpio_error(struct cpio *c, const char *what)
 {
 	return error_set("cannot write initramfs '%s': %s: %s", c->path, what,
-			 archive_error_string(c->a) ? archive_error_string(c->a) :
-						      "unknown error");
+			 archive_error_string(c->a) ?
+				 archive_error_string(c->a) :
+				 "unknown error");
 }
 
 static struct archive_entry *new_entry(const char *name, mode_t type,
@@ -257,9 +261,9 @@ static int check_test_name(const char *name)
 
 static int write_entries(struct cpio *c, const struct guest_image *img)
 {
-	static const char *const dirs[] = { "bin", "dev", "proc", "sys",
-					    "tmp", "run", "backport",
-					    "backport/bin" };
+	static const char *const dirs[] = { "bin",	"dev",	       "proc",
+					    "sys",	"tmp",	       "run",
+					    "backport", "backport/bin" };
 	struct strbuf sb = STRBUF_INIT;
 	char *runner = NULL;
 	int ret = -1;
@@ -596,8 +600,7 @@ static void stream_line(struct stream *st, const char *buf, size_t len)
 
 		p.result_line = text;
 		p.name = st->current == result ? st->current_name : NULL;
-		p.seconds = st->current == result ? now - st->current_start :
-						    0;
+		p.seconds = st->current == result ? now - st->current_start : 0;
 		st->current = 0;
 		st->last_result = result;
 		st->last_event = now;
@@ -649,7 +652,8 @@ static bool overdue(struct stream *st, double now)
 	if (o->timeout_s && now - st->start > o->timeout_s) {
 		run->end = GUEST_TIMEOUT;
 		run->detail = xstrfmt("killed after the overall timeout of "
-				      "%u s", o->timeout_s);
+				      "%u s",
+				      o->timeout_s);
 		return true;
 	}
 	if (st->panic_at && now - st->panic_at > 10) {
@@ -667,8 +671,8 @@ static bool overdue(struct stream *st, double now)
 		return false;
 	}
 	limit = st->current ? test_limit(st) : o->grace_s;
-	if (limit && now - (st->current ? st->current_start : st->last_event) >
-			     limit) {
+	if (limit &&
+	    now - (st->current ? st->current_start : st->last_event) > limit) {
 		run->end = GUEST_HUNG;
 		if (st->current)
 			run->detail = xstrfmt("test %u still running after "
@@ -676,7 +680,8 @@ static bool overdue(struct stream *st, double now)
 					      st->current, limit);
 		else
 			run->detail = xstrfmt("no test started for %u s: the "
-					      "guest is hung", o->grace_s);
+					      "guest is hung",
+					      o->grace_s);
 		return true;
 	}
 	return false;
@@ -788,8 +793,9 @@ static int stream_loop(struct stream *st, pid_t pid, int fd, int log_fd)
 
 int guest_boot(struct guest_run *run, const struct guest_boot_opts *o)
 {
-	struct stream st = { .run = run, .o = o, .kp = KTAP_PARSER_INIT,
-			     .line = STRBUF_INIT };
+	struct stream st = {
+		.run = run, .o = o, .kp = KTAP_PARSER_INIT, .line = STRBUF_INIT
+	};
 	int fd = -1, log_fd = -1, ret = -1;
 	pid_t pid;
 
@@ -823,13 +829,12 @@ out:
 
 /* --- KVM probe --------------------------------------------------------- */
 
-static const char probe_init[] =
-	"#!/bin/sh\n"
-	"echo 'KTAP version 1'\n"
-	"echo '1..0'\n"
-	"echo '# backport: done'\n"
-	"/bin/busybox reboot -f\n"
-	"while :; do /bin/busybox sleep 3600; done\n";
+static const char probe_init[] = "#!/bin/sh\n"
+				 "echo 'KTAP version 1'\n"
+				 "echo '1..0'\n"
+				 "echo '# backport: done'\n"
+				 "/bin/busybox reboot -f\n"
+				 "while :; do /bin/busybox sleep 3600; done\n";
 
 bool guest_probe_kvm(const struct guest_boot_opts *o, const char *scratch,
 		     unsigned timeout_s, char **why)
@@ -870,8 +875,10 @@ bool guest_probe_kvm(const struct guest_boot_opts *o, const char *scratch,
 	ok = run.boot_s >= 0;
 	if (!ok)
 		reason = xstrfmt("a boot under KVM did not reach init within "
-				 "%u s (%s)", timeout_s,
-				 run.detail ? run.detail : guest_end_name(run.end));
+				 "%u s (%s)",
+				 timeout_s,
+				 run.detail ? run.detail :
+					      guest_end_name(run.end));
 out:
 	if (initrd)
 		unlink(initrd);

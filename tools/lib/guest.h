@@ -68,8 +68,8 @@ struct guest_test {
 	unsigned timeout_s;
 };
 
-#define GUEST_TEST_INIT \
-	{               \
+#define GUEST_TEST_INIT             \
+	{                           \
 		.args = STRVEC_INIT \
 	}
 
@@ -132,7 +132,8 @@ struct guest_boot_opts {
 	unsigned smp; /* 2 */
 	unsigned long tsc_khz; /* 0: the host's (guest_host_tsc_khz()) */
 	unsigned first; /* backport.first=: the first test to run (1) */
-	const unsigned *timeouts; /* per test (index number-1), seconds */
+	/* The most each test may take (index number-1), retries included. */
+	const unsigned *timeouts;
 	size_t timeouts_nr;
 	unsigned grace_s; /* beyond a test's timeout: hung (60) */
 	unsigned boot_timeout_s; /* until the first KTAP line (120) */
@@ -143,10 +144,10 @@ struct guest_boot_opts {
 	void *data;
 };
 
-#define GUEST_BOOT_OPTS_INIT                                          \
-	{                                                             \
+#define GUEST_BOOT_OPTS_INIT                                            \
+	{                                                               \
 		.memory_mb = 4096, .smp = 2, .first = 1, .grace_s = 60, \
-		.boot_timeout_s = 120                                  \
+		.boot_timeout_s = 120                                   \
 	}
 
 struct guest_run {
@@ -162,10 +163,11 @@ struct guest_run {
 	struct strvec argv; /* the QEMU command line used */
 };
 
-#define GUEST_RUN_INIT                                                 \
-	{                                                              \
-		.exit_code = -1, .boot_s = -1, .first_test_s = -1, .ktap = KTAP_TEST_INIT, \
-		.console = CONSOLE_SCANNER_INIT, .argv = STRVEC_INIT   \
+#define GUEST_RUN_INIT                                                   \
+	{                                                                \
+		.exit_code = -1, .boot_s = -1, .first_test_s = -1,       \
+		.ktap = KTAP_TEST_INIT, .console = CONSOLE_SCANNER_INIT, \
+		.argv = STRVEC_INIT                                      \
 	}
 
 void guest_run_init(struct guest_run *run);

@@ -59,7 +59,7 @@ enum selftest_change selftest_classify(enum selftest_status base,
 
 	switch (series) {
 	case SELFTEST_PASS:
-		return base_fails ? SELFTEST_CH_FIXED :
+		return base_fails	      ? SELFTEST_CH_FIXED :
 		       base == SELFTEST_FLAKY ? SELFTEST_CH_FLAKY :
 						SELFTEST_CH_PASS;
 	case SELFTEST_SKIP:
@@ -428,9 +428,9 @@ static void on_progress(void *data, const struct guest_progress *p)
 		/* holes before it parse as MISSING: take the last */
 		if (!ktap_parse_buffer(&one, doc, strlen(doc)) &&
 		    one.subtests_nr)
-			res->status = status_of(
-				&one.subtests[one.subtests_nr - 1],
-				GUEST_EXITED);
+			res->status =
+				status_of(&one.subtests[one.subtests_nr - 1],
+					  GUEST_EXITED);
 		res->seconds = p->seconds;
 		ktap_test_release(&one);
 		free(doc);
@@ -487,8 +487,7 @@ static int result_index(const struct selftest_run *r, const struct ktap_test *t)
 				return (int)i;
 		return -1;
 	}
-	return t->number >= 1 && t->number <= r->nr ? (int)t->number - 1 :
-						      -1;
+	return t->number >= 1 && t->number <= r->nr ? (int)t->number - 1 : -1;
 }
 
 /*
@@ -591,8 +590,8 @@ static struct guest_test *guest_tests(const struct selftest_run *r,
 	for (size_t i = 0; i < set->nr; i++) {
 		guest_test_init(&gt[i]);
 		gt[i].name = xstrdup(set->tests[i].name);
-		gt[i].binary = selftest_find_binary(r->selftests,
-						    set->tests[i].name);
+		gt[i].binary =
+			selftest_find_binary(r->selftests, set->tests[i].name);
 		strvec_pushv(&gt[i].args,
 			     (const char *const *)set->tests[i].args.v);
 		gt[i].timeout_s = set->tests[i].timeout_s;
@@ -658,8 +657,9 @@ static int boot_loop(struct selftest_run *r, const struct selftest_set *set,
 		bool progress;
 
 		bo.first = first;
-		bo.timeout_s = o->timeout_s ? o->timeout_s :
-			       (unsigned)(total + bo.boot_timeout_s);
+		bo.timeout_s = o->timeout_s ?
+				       o->timeout_s :
+				       (unsigned)(total + bo.boot_timeout_s);
 		if (guest_boot(&g, &bo) < 0) {
 			error_prefix("target '%s' (%s): boot: ", r->target,
 				     r->variant);
@@ -831,20 +831,18 @@ json_t *selftest_run_to_json(const struct selftest_run *r)
 	for (int s = 0; s < SELFTEST_STATUS_NR; s++)
 		json_object_set_new(counts, selftest_status_name(s),
 				    json_integer(n[s]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o,"
-			 " s:o, s:o, s:o, s:o, s:o}",
-			 "target", r->target, "variant", r->variant, "set",
-			 r->set ? r->set : "", "kernel", r->kernel,
-			 "selftests", r->selftests, "accel",
-			 guest_accel_name(r->accel), "qemu",
-			 strvec_json(&r->qemu), "verdict",
-			 selftest_run_verdict(r), "boot_s",
-			 seconds_json(r->boots_nr ? r->boots[0].boot_s : -1),
-			 "first_test_s",
-			 seconds_json(r->boots_nr ? r->boots[0].first_test_s :
-						    -1),
-			 "total_s", seconds_json(r->total_s), "boots", boots,
-			 "events", events, "tests", tests, "counts", counts);
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o,"
+		" s:o, s:o, s:o, s:o, s:o}",
+		"target", r->target, "variant", r->variant, "set",
+		r->set ? r->set : "", "kernel", r->kernel, "selftests",
+		r->selftests, "accel", guest_accel_name(r->accel), "qemu",
+		strvec_json(&r->qemu), "verdict", selftest_run_verdict(r),
+		"boot_s", seconds_json(r->boots_nr ? r->boots[0].boot_s : -1),
+		"first_test_s",
+		seconds_json(r->boots_nr ? r->boots[0].first_test_s : -1),
+		"total_s", seconds_json(r->total_s), "boots", boots, "events",
+		events, "tests", tests, "counts", counts);
 }
 
 static json_t *side_json(const struct selftest_run *r)
@@ -876,15 +874,15 @@ json_t *selftest_compare_to_json(const struct selftest_run *base,
 			json_array_append_new(regressions,
 					      json_string(s->name));
 		json_array_append_new(
-			tests, json_pack("{s:s, s:o, s:s, s:s, s:o}", "name",
-					 s->name, "baseline",
-					 b ? json_string(selftest_status_name(
-						     b->status)) :
-					     json_null(),
-					 "series",
-					 selftest_status_name(s->status),
-					 "change", selftest_change_name(c),
-					 "reason", str_or_null(s->reason)));
+			tests,
+			json_pack("{s:s, s:o, s:s, s:s, s:o}", "name", s->name,
+				  "baseline",
+				  b ? json_string(
+					      selftest_status_name(b->status)) :
+				      json_null(),
+				  "series", selftest_status_name(s->status),
+				  "change", selftest_change_name(c), "reason",
+				  str_or_null(s->reason)));
 	}
 	for (int c = 0; c < SELFTEST_CHANGE_NR; c++)
 		json_object_set_new(jcounts, selftest_change_name(c),

@@ -162,8 +162,8 @@ struct selftest_set {
 	size_t nr, alloc;
 };
 
-#define SELFTEST_SET_INIT      \
-	{                      \
+#define SELFTEST_SET_INIT        \
+	{                        \
 		.timeout_s = 120 \
 	}
 
@@ -265,8 +265,8 @@ struct selftest_opts {
 	void *data;
 };
 
-#define SELFTEST_OPTS_INIT                 \
-	{                                  \
+#define SELFTEST_OPTS_INIT                    \
+	{                                     \
 		.retries = -1, .max_boots = 3 \
 	}
 

@@ -1189,6 +1189,10 @@ static void release_slot(struct kbuild_run *r, bool implicit)
 static int job_error(struct kbuild_job *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The error state (error.h) is global: a worker holds this lock whenever
+ * it runs, and lets go only while it waits for a make (run_command()).
+ */
 static pthread_mutex_t error_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int job_error(struct kbuild_job *j, const char *fmt, ...)
@@ -1207,9 +1211,7 @@ static int job_error(struct kbuild_job *j, const char *fmt, ...)
 /* The last recorded error, as this job's, with context. */
 static int job_error_last(struct kbuild_job *j, const char *what)
 {
-	pthread_mutex_lock(&error_lock);
 	job_error(j, "%s: %s: %s", j->target, what, error_last());
-	pthread_mutex_unlock(&error_lock);
 	return -1;
 }
 
@@ -1274,9 +1276,11 @@ static int run_step(struct worker *w, struct kbuild_job *j,
 	cp->timeout_ms = r->opts->timeout_ms;
 	make_env(r, cp);
 	append_log(w->log, &cp->args);
+	pthread_mutex_unlock(&error_lock);
 	implicit = acquire_slot(r);
 	ret = run_command(cp);
 	release_slot(r, implicit);
+	pthread_mutex_lock(&error_lock);
 	if (ret < 0)
 		return job_error_last(j, what);
 	pthread_mutex_lock(&r->lock);
@@ -1734,6 +1738,41 @@ static void compute_key(struct kbuild_run *r, struct kbuild_job *j)
 	strbuf_release(&sb);
 }
 
+static bool has_config(const char *odir)
+{
+	char *path = xstrfmt("%s/.config", odir);
+	bool ret = path_exists(path);
+
+	free(path);
+	return ret;
+}
+
+/*
+ * How many objects a cold build of this branch and configuration
+ * compiled last time: the total shown in progress. 0 when unknown.
+ */
+static size_t read_count(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = 0;
+
+	if (strbuf_read_file(&sb, path) < 0)
+		error_clear();
+	else
+		n = strtoul(sb.buf, NULL, 10);
+	strbuf_release(&sb);
+	return n;
+}
+
+static void write_count(const char *path, size_t n)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%zu\n", n);
+	if (write_file_atomic(path, buf, strlen(buf)) < 0)
+		error_clear(); /* only a progress hint */
+}
+
 /* The build directory of the series starts as a copy of the baseline's. */
 static int clone_build_dir(struct worker *w, struct kbuild_job *j,
 			   const char *from)
@@ -1747,7 +1786,10 @@ static int clone_build_dir(struct worker *w, struct kbuild_job *j,
 	strvec_pushf(&cp.args, "%s/", from);
 	strvec_pushf(&cp.args, "%s/", w->odir);
 	cp.log_path = w->log;
-	if (run_command(&cp) < 0)
+	pthread_mutex_unlock(&error_lock);
+	ret = run_command(&cp);
+	pthread_mutex_lock(&error_lock);
+	if (ret < 0)
 		ret = job_error_last(j, "copying the baseline build");
 	else if (cp.exit_code)
 		ret = job_error(j,
@@ -1763,7 +1805,8 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 	struct kbuild_run *r = w->r;
 	const char *name = r->c->name;
 	struct strvec tests = STRVEC_INIT;
-	char *record = NULL, *base_dir = NULL;
+	char *record = NULL, *base_dir = NULL, *hint = NULL;
+	bool cold;
 	git_commit *commit = NULL;
 	double t;
 	int ret = -1;
@@ -1777,9 +1820,7 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 		goto out;
 	}
 	if (git_commit_lookup(&commit, w->repo, &j->commit) < 0) {
-		pthread_mutex_lock(&error_lock);
 		error_git("cannot read commit %s", git_oid_tostr_s(&j->commit));
-		pthread_mutex_unlock(&error_lock);
 		job_error_last(j, "sync");
 		goto out;
 	}
@@ -1831,6 +1872,11 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 		job_error_last(j, "build directory");
 		goto out;
 	}
+	hint = xstrfmt("%s/builds/%s/%s/cold-objects", r->cache, j->branch,
+		       name);
+	cold = !path_exists(w->odir) || !has_config(w->odir);
+	if (cold)
+		j->objects_total = read_count(hint);
 	j->seconds[KBUILD_STEP_SYNC] = now_seconds() - t;
 	t = now_seconds();
 	if (step_config(w, j) < 0)
@@ -1841,6 +1887,8 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 	t = now_seconds();
 	if (step_kernel(w, j) < 0)
 		goto out;
+	if (cold && j->verdict != KBUILD_BUILD_FAILED)
+		write_count(hint, j->objects);
 	j->seconds[KBUILD_STEP_KERNEL] = now_seconds() - t;
 	if (j->verdict == KBUILD_BUILD_FAILED || !r->c->selftests)
 		goto save;
@@ -1865,6 +1913,7 @@ out:
 	strvec_clear(&tests);
 	free(record);
 	free(base_dir);
+	free(hint);
 	return ret;
 }
 
@@ -1872,9 +1921,7 @@ static int lock_worktree(struct kbuild_job *j, const char *path, int *fd)
 {
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (*fd < 0) {
-		pthread_mutex_lock(&error_lock);
 		error_errno("cannot open '%s'", path);
-		pthread_mutex_unlock(&error_lock);
 		return job_error_last(j, "sync");
 	}
 	if (flock(*fd, LOCK_EX | LOCK_NB) < 0)
@@ -1902,9 +1949,7 @@ static int run_group(struct worker *w, size_t start, size_t end)
 	}
 	if (git_repository_open_ext(&w->repo, r->repo_path,
 				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		pthread_mutex_lock(&error_lock);
 		error_git("cannot open repository '%s'", r->repo_path);
-		pthread_mutex_unlock(&error_lock);
 		job_error_last(first, "sync");
 		goto out;
 	}
@@ -1925,17 +1970,13 @@ static int run_group(struct worker *w, size_t start, size_t end)
 		}
 		pthread_mutex_unlock(&r->lock);
 		if (git_commit_lookup(&c, w->repo, &j->commit) < 0) {
-			pthread_mutex_lock(&error_lock);
 			error_git("cannot read commit %s",
 				  git_oid_tostr_s(&j->commit));
-			pthread_mutex_unlock(&error_lock);
 			job_error_last(j, "sync");
 			goto out;
 		}
-		pthread_mutex_lock(&error_lock);
 		err = kbuild_sync_worktree(w->repo, w->src, state,
 					   git_commit_tree_id(c), &written);
-		pthread_mutex_unlock(&error_lock);
 		git_commit_free(c);
 		if (err < 0) {
 			job_error_last(j, "sync");
@@ -1963,6 +2004,7 @@ static void *worker_main(void *data)
 	struct worker *w = data;
 	struct kbuild_run *r = w->r;
 
+	pthread_mutex_lock(&error_lock);
 	for (;;) {
 		size_t g;
 
@@ -1978,6 +2020,7 @@ static void *worker_main(void *data)
 			pthread_mutex_unlock(&r->lock);
 		}
 	}
+	pthread_mutex_unlock(&error_lock);
 	pthread_mutex_lock(&r->lock);
 	r->running--;
 	w->job = SIZE_MAX;

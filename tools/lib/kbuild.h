@@ -95,9 +95,14 @@
  *
  * NEEDSWORK: the targets of one branch share its worktree and build in
  * order; only different branches build in parallel.
- * NEEDSWORK: the error state (error.c) is global; worker threads keep
- * their own messages, but run_command() failing to start in two threads
- * at once could race on it.
+ * NEEDSWORK: the error state (error.c) is global: a worker thread holds
+ * a lock on it except while it waits for a make, and keeps its own
+ * message in its job; but run_command() failing to start a make (during
+ * that wait) could race with another worker's error.
+ * NEEDSWORK: a make killed by a timeout takes the jobserver tokens it
+ * held with it: the rest of that run has fewer slots.
+ * NEEDSWORK: a build failed by the machine (the OOM killer, a compiler
+ * crash) is recorded as a verdict like any other; --force redoes it.
  * NEEDSWORK: warnings in headers are kept across builds of a directory
  * even when no longer emitted; only compiled .c files refresh theirs.
  * NEEDSWORK: only x86_64 (bzImage).

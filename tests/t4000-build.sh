@@ -207,7 +207,9 @@ test_expect_success 'build.json: verdict, artefacts, selftests, warnings' '
 test_expect_success 'the series build compiles only what the series touched' '
 	grep "^  CC " results/build/linux-9.9.y@v9.9.1/series/kernel.log >cc &&
 	echo "  CC      kernel/helper.o" >expect &&
-	test_cmp expect cc
+	test_cmp expect cc &&
+	grep -F "(.config is current" results/build/linux-9.9.y@v9.9.1/series/config.log &&
+	! grep "^\$ make" results/build/linux-9.9.y@v9.9.1/series/config.log
 '
 
 test_expect_success 'the worktree moves by writing only changed files' '

@@ -1344,17 +1344,142 @@ static void step_failed(struct worker *w, struct kbuild_job *j)
 	strbuf_release(&sb);
 }
 
+static bool has_config(const char *odir);
+
+/* Whether a change to `path` may change what Kconfig makes of a config. */
+static bool config_relevant(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return starts_with(base, "Kconfig") || starts_with(path, "scripts/") ||
+	       ends_with(path, ".config") || !strcmp(path, "Makefile");
+}
+
+/*
+ * The build directory's .config was made from the same inputs, on a
+ * tree whose Kconfig files are the same as this one's: the stamp
+ * (.backport-config: "inputs <hash>\ntree <id>") says so.
+ */
+static bool config_is_current(struct worker *w, struct kbuild_job *j,
+			      const char *stamp, const char *inputs)
+{
+	struct strbuf sb = STRBUF_INIT;
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	git_oid tree;
+	const char *p;
+	bool ret = false;
+
+	if (!has_config(w->odir) || strbuf_read_file(&sb, stamp) < 0)
+		goto out;
+	p = strstr(sb.buf, "inputs ");
+	if (!p || strncmp(p + 7, inputs, strlen(inputs)))
+		goto out;
+	p = strstr(sb.buf, "tree ");
+	if (!p || git_oid_fromstrn(&tree, p + 5, GIT_OID_SHA1_HEXSIZE) < 0)
+		goto out;
+	if (git_tree_lookup(&a, w->repo, &tree) < 0 ||
+	    git_tree_lookup(&b, w->repo, &j->tree) < 0 ||
+	    git_diff_tree_to_tree(&diff, w->repo, a, b, NULL) < 0)
+		goto out;
+	ret = true;
+	for (size_t i = 0; ret && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (config_relevant(d->old_file.path) ||
+		    config_relevant(d->new_file.path))
+			ret = false;
+	}
+out:
+	error_clear();
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	strbuf_release(&sb);
+	return ret;
+}
+
+/* The hash of what makes a .config: base, fragment, optional options. */
+static void config_inputs(char *hex, const struct kbuild_config *c,
+			  unsigned version)
+{
+	struct strbuf sb = STRBUF_INIT;
+	git_oid id;
+
+	strbuf_addf(&sb, "base %s\nfragment %zu\n", c->base,
+		    c->fragment_text.len);
+	strbuf_addbuf(&sb, &c->fragment_text);
+	for (size_t i = 0; i < c->optional_nr; i++)
+		if (kbuild_option_is_optional(c, c->optional[i].option,
+					      version))
+			strbuf_addf(&sb, "optional %s\n",
+				    c->optional[i].option);
+	git_odb_hash(&id, sb.buf, sb.len, GIT_OBJECT_BLOB);
+	git_oid_tostr(hex, GIT_OID_SHA1_HEXSIZE + 1, &id);
+	strbuf_release(&sb);
+}
+
+/* The fragment's options that Kconfig dropped: a verdict. */
+static int check_dotconfig(struct kbuild_job *j, const struct kbuild_config *c,
+			   const char *path)
+{
+	struct strbuf dotconfig = STRBUF_INIT;
+	const char *opt, *base;
+	char *msg;
+
+	if (!c->fragment)
+		return 0;
+	if (strbuf_read_file(&dotconfig, path) < 0)
+		return job_error_last(j, "config");
+	kbuild_check_config(&j->missing, dotconfig.buf, c, j->version);
+	strbuf_release(&dotconfig);
+	if (!j->missing.nr)
+		return 0;
+	opt = j->missing.v[0];
+	msg = xstrfmt("%s requested by the fragment is not in .config "
+		      "(dropped by Kconfig)",
+		      opt);
+	base = strrchr(c->fragment, '/');
+	j->verdict = KBUILD_BUILD_FAILED;
+	j->first_error.file = xstrdup(base ? base + 1 : c->fragment);
+	j->first_error.line = fragment_line(c, opt);
+	j->first_error.message = msg;
+	j->first_error.text = xstrfmt("%s:%u: %s", j->first_error.file,
+				      j->first_error.line, msg);
+	return 0;
+}
+
+/*
+ * make <base>, merge_config.sh -m <fragment>, make olddefconfig; skipped
+ * when the stamp says the .config there is current.
+ */
 static int step_config(struct worker *w, struct kbuild_job *j)
 {
 	const struct kbuild_config *c = w->r->c;
 	struct child_process cp = CHILD_PROCESS_INIT;
-	struct strbuf dotconfig = STRBUF_INIT;
-	char *path = NULL;
+	char *path = xstrfmt("%s/.config", w->odir);
+	char *stamp = xstrfmt("%s/.backport-config", w->odir);
+	char inputs[GIT_OID_SHA1_HEXSIZE + 1];
+	struct strbuf sb = STRBUF_INIT;
 	bool ok;
 	int ret = -1;
 
 	j->step = KBUILD_STEP_CONFIG;
 	set_log(w, j, "config.log");
+	config_inputs(inputs, c, j->version);
+	if (config_is_current(w, j, stamp, inputs)) {
+		struct strvec note = STRVEC_INIT;
+
+		strvec_pushf(&note,
+			     "(.config is current: same inputs, no "
+			     "Kconfig change since the tree in %s)",
+			     stamp);
+		append_log(w->log, &note);
+		strvec_clear(&note);
+		goto check;
+	}
+	unlink(stamp);
 	make_args(w, &cp);
 	strvec_push(&cp.args, c->base);
 	if (run_step(w, j, &cp, "config", &ok) < 0)
@@ -1363,7 +1488,6 @@ static int step_config(struct worker *w, struct kbuild_job *j)
 		goto failed;
 	child_process_release(&cp);
 	if (c->fragment) {
-		path = xstrfmt("%s/.config", w->odir);
 		strvec_pushf(&cp.args, "%s/scripts/kconfig/merge_config.sh",
 			     w->src);
 		strvec_pushl(&cp.args, "-m", "-O", w->odir, path, c->fragment,
@@ -1380,27 +1504,16 @@ static int step_config(struct worker *w, struct kbuild_job *j)
 			goto out;
 		if (!ok)
 			goto failed;
-		if (strbuf_read_file(&dotconfig, path) < 0) {
+	}
+check:
+	if (check_dotconfig(j, c, path) < 0)
+		goto out;
+	if (!j->missing.nr) {
+		strbuf_addf(&sb, "inputs %s\ntree %s\n", inputs,
+			    git_oid_tostr_s(&j->tree));
+		if (write_file_atomic(stamp, sb.buf, sb.len) < 0) {
 			job_error_last(j, "config");
 			goto out;
-		}
-		kbuild_check_config(&j->missing, dotconfig.buf, c, j->version);
-		if (j->missing.nr) {
-			const char *opt = j->missing.v[0];
-			char *msg = xstrfmt("%s requested by the fragment is "
-					    "not in .config (dropped by "
-					    "Kconfig)",
-					    opt);
-			const char *base = strrchr(c->fragment, '/');
-
-			j->verdict = KBUILD_BUILD_FAILED;
-			j->first_error.file =
-				xstrdup(base ? base + 1 : c->fragment);
-			j->first_error.line = fragment_line(c, opt);
-			j->first_error.message = msg;
-			j->first_error.text = xstrfmt("%s:%u: %s",
-						      j->first_error.file,
-						      j->first_error.line, msg);
 		}
 	}
 	ret = 0;
@@ -1409,8 +1522,9 @@ failed:
 	step_failed(w, j);
 	ret = 0;
 out:
-	strbuf_release(&dotconfig);
+	strbuf_release(&sb);
 	free(path);
+	free(stamp);
 	child_process_release(&cp);
 	return ret;
 }

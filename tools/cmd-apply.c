@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 
 #include "builtin.h"
 #include "lib/apply.h"
@@ -189,7 +191,7 @@ static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 	}
 	refs = apply_reference_trees(repo, t, nr, &opts.reference_nr);
 	opts.reference_trees = refs;
-	opts.write_commits = !c->dry_run;
+	opts.write_commits = true;
 	for (size_t i = 0; i < nr; i++) {
 		progress("[%zu/%zu] %s: applying %zu patch%s", i + 1, nr,
 			 t[i].name, s.nr, s.nr == 1 ? "" : "es");
@@ -236,6 +238,20 @@ int cmd_apply(int argc, char **argv)
 		c.opts.backports = NULL;
 	if (setup_open(&st, c.matrix, c.repo) < 0)
 		die("%s", error_last());
+	if (c.dry_run) {
+		/*
+		 * The commits of a dry run go to memory: later patches
+		 * still build on earlier ones, and nothing is written.
+		 */
+		git_odb_backend *mem = NULL;
+		git_odb *odb = NULL;
+
+		if (git_mempack_new(&mem) < 0 ||
+		    git_repository_odb(&odb, st.repo) < 0 ||
+		    git_odb_add_backend(odb, mem, 1000) < 0)
+			die_last("cannot set up the dry run");
+		git_odb_free(odb);
+	}
 	if (!c.targets.nr)
 		setup_default_targets(&c.targets, &st);
 	if (!c.series.nr && series_list(&c.series, c.series_dir) < 0)

@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include <git2.h>
-#include <git2/sys/mempack.h>
-#include <git2/sys/odb_backend.h>
 
 #include "builtin.h"
 #include "lib/apply.h"
@@ -189,7 +187,7 @@ static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 		apply_target_set(&t[i], s.name, spec, at);
 		free(spec);
 	}
-	refs = apply_reference_trees(repo, t, nr, &opts.reference_nr);
+	refs = apply_reference_trees(repo, t, nr, &opts.reference_nr, NULL);
 	opts.reference_trees = refs;
 	opts.write_commits = true;
 	for (size_t i = 0; i < nr; i++) {
@@ -238,20 +236,12 @@ int cmd_apply(int argc, char **argv)
 		c.opts.backports = NULL;
 	if (setup_open(&st, c.matrix, c.repo) < 0)
 		die("%s", error_last());
-	if (c.dry_run) {
-		/*
-		 * The commits of a dry run go to memory: later patches
-		 * still build on earlier ones, and nothing is written.
-		 */
-		git_odb_backend *mem = NULL;
-		git_odb *odb = NULL;
-
-		if (git_mempack_new(&mem) < 0 ||
-		    git_repository_odb(&odb, st.repo) < 0 ||
-		    git_odb_add_backend(odb, mem, 1000) < 0)
-			die_last("cannot set up the dry run");
-		git_odb_free(odb);
-	}
+	/*
+	 * The commits of a dry run go to memory: later patches still build
+	 * on earlier ones, and nothing is written.
+	 */
+	if (c.dry_run && apply_objects_in_memory(st.repo) < 0)
+		die("%s", error_last());
 	if (!c.targets.nr)
 		setup_default_targets(&c.targets, &st);
 	if (!c.series.nr && series_list(&c.series, c.series_dir) < 0)

@@ -184,7 +184,8 @@ static void apply_cells(struct run_cmd *c, struct setup *st,
 		apply_target_set(&t[i], s.name, spec, at);
 		free(spec);
 	}
-	refs = apply_reference_trees(st->repo, t, n, &opts.reference_nr);
+	refs = apply_reference_trees(st->repo, t, n, &opts.reference_nr,
+				     NULL);
 	opts.reference_trees = refs;
 	opts.backports = c->backports;
 	for (size_t i = 0; i < n; i++) {

@@ -46,42 +46,6 @@ static const char trees_usage[] =
 	"    --format=json       print the result as JSON\n"
 	"    -q, --quiet         no progress on stderr\n";
 
-/* The matrix file: --matrix, $BACKPORT_MATRIX, ./matrix, backport's. */
-static char *find_matrix(const char *opt)
-{
-	const char *env = getenv("BACKPORT_MATRIX");
-	char exe[PATH_MAX];
-	ssize_t n;
-	char *path;
-
-	if (opt)
-		return xstrdup(opt);
-	if (env && *env)
-		return xstrdup(env);
-	if (path_exists("matrix/default.conf"))
-		return xstrdup("matrix/default.conf");
-	env = getenv("BACKPORT_TOP");
-	if (env && *env)
-		return xstrfmt("%s/matrix/default.conf", env);
-	/* <top>/build/<kind>/backport: look in <top>/matrix. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
-
-			if (!slash)
-				break;
-			*slash = '\0';
-			path = xstrfmt("%s/matrix/default.conf", exe);
-			if (path_exists(path))
-				return path;
-			free(path);
-		}
-	}
-	return xstrdup("matrix/default.conf");
-}
-
 static const char *action_name(enum trees_action a)
 {
 	switch (a) {
@@ -301,7 +265,7 @@ int cmd_trees(int argc, char **argv)
 	opts.releases_nr = releases.nr;
 	opts.progress = show_progress;
 
-	matrix_path = find_matrix(matrix_opt);
+	matrix_path = matrix_find_path(matrix_opt);
 	if (matrix_load(&m, matrix_path) < 0)
 		die("%s", error_last());
 	if (trees_provision(&res, &m, &opts) < 0)

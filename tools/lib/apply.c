@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
 #include "apply.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -1525,14 +1528,15 @@ out:
 	return ret;
 }
 
-git_oid *apply_reference_trees(git_repository *repo,
-			       const struct apply_target *t, size_t nr,
-			       size_t *out_nr)
+git_oid *apply_reference_trees(git_repository *repo, struct apply_target *t,
+			       size_t nr, size_t *out_nr, const char ***names)
 {
 	git_oid *trees = xcalloc(nr + 1, sizeof(*trees));
 	size_t *order = xcalloc(nr + 1, sizeof(*order));
 	size_t n = 0;
 
+	if (names)
+		*names = xcalloc(nr + 1, sizeof(**names));
 	for (size_t i = 0; i < nr; i++)
 		order[i] = i;
 	for (size_t i = 0; i < nr; i++)
@@ -1544,17 +1548,39 @@ git_oid *apply_reference_trees(git_repository *repo,
 				order[k] = x;
 			}
 	for (size_t i = 0; i < nr; i++) {
+		struct apply_target *ti = &t[order[i]];
 		git_commit *c = NULL;
 
-		if (!resolve_target(&c, repo, &t[order[i]]))
+		if (!resolve_target(&c, repo, ti)) {
+			git_oid_cpy(&ti->base, git_commit_id(c));
+			if (names)
+				(*names)[n] = ti->name;
 			git_oid_cpy(&trees[n++], git_commit_tree_id(c));
-		else
+		} else {
 			error_clear();
+		}
 		git_commit_free(c);
 	}
 	free(order);
 	*out_nr = n;
 	return trees;
+}
+
+int apply_objects_in_memory(git_repository *repo)
+{
+	git_odb_backend *mem = NULL;
+	git_odb *odb = NULL;
+	int ret = 0;
+
+	if (git_repository_odb(&odb, repo) < 0)
+		return error_git("cannot open the object database");
+	if (git_mempack_new(&mem) < 0 || git_odb_add_backend(odb, mem, 1000) < 0) {
+		if (mem)
+			mem->free(mem);
+		ret = error_git("cannot add an in-memory object store");
+	}
+	git_odb_free(odb);
+	return ret;
 }
 
 bool apply_target_failed(const struct apply_target *t)

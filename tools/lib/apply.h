@@ -154,12 +154,19 @@ int apply_update_refs(git_repository *repo, struct apply_target *targets,
 /*
  * The trees of the targets (set with apply_target_set()), newest
  * version first: the references for repairing damaged mails
- * (opts->reference_trees). Targets that do not resolve are left out.
- * Caller frees.
+ * (opts->reference_trees). Sets each target's `base`; targets that do
+ * not resolve are left out. `names` (may be NULL) gets the target of
+ * each tree, borrowed from `t`. Caller frees both arrays.
  */
-git_oid *apply_reference_trees(git_repository *repo,
-			       const struct apply_target *t, size_t nr,
-			       size_t *out_nr);
+git_oid *apply_reference_trees(git_repository *repo, struct apply_target *t,
+			       size_t nr, size_t *out_nr, const char ***names);
+
+/*
+ * Send every object written to `repo` from now on to memory (a dry
+ * run: commits are made, so later patches build on earlier ones, but
+ * nothing reaches the disk).
+ */
+int apply_objects_in_memory(git_repository *repo);
 
 /* Worst verdict of a target (for exit codes): true when one failed. */
 bool apply_target_failed(const struct apply_target *t);

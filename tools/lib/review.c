@@ -842,20 +842,7 @@ int review_locate_repairs(struct locate_result **out, long **from,
 
 int review_objects_in_memory(git_repository *repo)
 {
-	git_odb *odb = NULL;
-	git_odb_backend *mem = NULL;
-	int ret = 0;
-
-	if (git_repository_odb(&odb, repo) < 0)
-		return error_git("cannot open the object database");
-	if (git_mempack_new(&mem) < 0 ||
-	    git_odb_add_backend(odb, mem, 1000) < 0) {
-		if (mem)
-			mem->free(mem);
-		ret = error_git("cannot add an in-memory object store");
-	}
-	git_odb_free(odb);
-	return ret;
+	return apply_objects_in_memory(repo);
 }
 
 /* "v6.12.111" -> 111; a branch tip (no rev) is newer than any release. */
@@ -890,43 +877,10 @@ int review_apply_targets(git_oid **refs, const char ***ref_names,
 			 const struct series *s, const struct apply_opts *opts)
 {
 	struct apply_opts o = *opts;
-	size_t *order = xcalloc(nr + 1, sizeof(*order));
 	size_t n = 0;
 	int ret = 0;
 
-	*refs = xcalloc(nr + 1, sizeof(**refs));
-	*ref_names = xcalloc(nr + 1, sizeof(**ref_names));
-	for (size_t i = 0; i < nr; i++) {
-		git_object *obj = NULL;
-		char *spec = t[i].rev ? xstrfmt("%s^{commit}", t[i].rev) :
-					xstrfmt("refs/heads/%s^{commit}",
-						t[i].branch);
-
-		if (!git_revparse_single(&obj, repo, spec))
-			git_oid_cpy(&t[i].base, git_object_id(obj));
-		git_object_free(obj);
-		free(spec);
-		order[i] = i;
-	}
-	/* As cmd-apply.c orders them: the same references, the same repairs. */
-	for (size_t i = 0; i < nr; i++)
-		for (size_t k = i + 1; k < nr; k++)
-			if (t[order[k]].version > t[order[i]].version) {
-				size_t x = order[i];
-
-				order[i] = order[k];
-				order[k] = x;
-			}
-	for (size_t i = 0; i < nr; i++) {
-		git_commit *c = NULL;
-
-		if (!git_commit_lookup(&c, repo, &t[order[i]].base)) {
-			git_oid_cpy(&(*refs)[n], git_commit_tree_id(c));
-			(*ref_names)[n++] = t[order[i]].name;
-		}
-		git_commit_free(c);
-	}
-	error_clear();
+	*refs = apply_reference_trees(repo, t, nr, &n, ref_names);
 	*refs_nr = n;
 	o.reference_trees = *refs;
 	o.reference_nr = n;
@@ -934,6 +888,5 @@ int review_apply_targets(git_oid **refs, const char ***ref_names,
 	for (size_t i = 0; i < nr && !ret; i++)
 		if ((!want || want[i]) && !git_oid_is_zero(&t[i].base))
 			ret = apply_series(&t[i], repo, s, &o);
-	free(order);
 	return ret;
 }

@@ -229,9 +229,7 @@ int review_apply_targets(git_oid **refs, const char ***ref_names,
  * every line was rewritten shows as dropped plus added; groups
  * are not forced into file order. NEEDSWORK: ignore_whitespace equates
  * "int x" with "int  x" only, as locate does; lines a damaged mail
- * folded or split are not recognised. NEEDSWORK: the reference trees are
- * chosen as cmd-apply.c's reference_trees() does, a copy: apply.h could
- * export it.
+ * folded or split are not recognised.
  */
 
 #endif

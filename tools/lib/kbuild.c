@@ -1933,6 +1933,14 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 		job_error_last(j, "results");
 		goto out;
 	}
+	if (j->results[0] != '/') {
+		char *abs = realpath(j->results, NULL);
+
+		if (abs) {
+			free(j->results);
+			j->results = abs;
+		}
+	}
 	if (git_commit_lookup(&commit, w->repo, &j->commit) < 0) {
 		error_git("cannot read commit %s", git_oid_tostr_s(&j->commit));
 		job_error_last(j, "sync");

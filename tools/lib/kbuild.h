@@ -85,7 +85,7 @@
  *	  "seconds": {"config": 4.1, "kernel": 371.0, "selftests": 40.2},
  *	  "objects": 1840,		// compile lines in kernel.log
  *	  "cached": false,		// results only: artefact reused
- *	  "results": "results/build/<target>/<variant>",
+ *	  "results": "/abs/results/build/<target>/<variant>",
  *	  "logs": {"config": ".../config.log", "kernel": ...,
  *		   "selftests": ...}
  *	}

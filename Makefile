@@ -5,7 +5,7 @@
 CC ?= cc
 BUILD ?= build/default
 SANITIZE ?=
-PKGS = libgit2 gmime-3.0 jansson libarchive
+PKGS = libgit2 gmime-3.0 jansson libarchive liblzma
 
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 \

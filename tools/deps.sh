@@ -60,6 +60,7 @@ apt-get install -y -q --no-install-recommends \
 	build-essential pkg-config git ca-certificates xz-utils \
 	libgit2-dev/$bpo libgit2-1.8/$bpo \
 	libgmime-3.0-dev libglib2.0-dev libjansson-dev libarchive-dev \
+	liblzma-dev \
 	libcmocka-dev sharness b4 valgrind
 
 if [ "${BACKPORT_DEPS:-full}" != minimal ]; then

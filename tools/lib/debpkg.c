@@ -18,6 +18,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <glib.h>
+#include <lzma.h>
 
 #include "debpkg.h"
 #include "util/error.h"
@@ -34,7 +35,15 @@ struct debpkg_state {
 	struct archive *deb;
 	struct archive *data;
 	struct archive *inner;
+	/* An .xz member is decompressed here, on every core (liblzma). */
+	bool xz;
+	bool xz_in_eof;
+	lzma_stream strm;
+	uint8_t *xzbuf;
 };
+
+/* The cores liblzma may decompress on: the kernel's tarball has many blocks. */
+#define DEBPKG_XZ_THREADS 2
 
 void debpkg_init(struct debpkg *d)
 {
@@ -50,6 +59,9 @@ void debpkg_release(struct debpkg *d)
 	if (s) {
 		if (s->inner)
 			archive_read_free(s->inner);
+		if (s->xz)
+			lzma_end(&s->strm);
+		free(s->xzbuf);
 		if (s->data)
 			archive_read_free(s->data);
 		if (s->deb)
@@ -106,6 +118,69 @@ static la_ssize_t read_member(struct archive *a, void *client,
 		return -1;
 	}
 	return size;
+}
+
+/*
+ * Read the current entry of s->data, an .xz file, decompressed with
+ * liblzma's multi-threaded decoder: libarchive's xz filter uses one core,
+ * and xz is what limits the import.
+ */
+static la_ssize_t read_xz(struct archive *a, void *client, const void **buf)
+{
+	struct debpkg_state *s = client;
+	lzma_stream *z = &s->strm;
+
+	z->next_out = s->xzbuf;
+	z->avail_out = DEBPKG_BUFSIZE;
+	while (z->avail_out == DEBPKG_BUFSIZE) {
+		lzma_ret ret;
+
+		if (!z->avail_in && !s->xz_in_eof) {
+			const void *in = NULL;
+			size_t size = 0;
+			la_int64_t offset;
+			int r = archive_read_data_block(s->data, &in, &size,
+							&offset);
+
+			if (r == ARCHIVE_EOF) {
+				s->xz_in_eof = true;
+			} else if (r < ARCHIVE_WARN) {
+				archive_set_error(a, archive_errno(s->data),
+						  "%s",
+						  debpkg_archive_error(s->data));
+				return -1;
+			}
+			z->next_in = in;
+			z->avail_in = size;
+		}
+		ret = lzma_code(z, s->xz_in_eof ? LZMA_FINISH : LZMA_RUN);
+		if (ret == LZMA_STREAM_END)
+			break;
+		if (ret != LZMA_OK) {
+			archive_set_error(a, EINVAL, "xz data is corrupt "
+					  "(liblzma error %d)", (int)ret);
+			return -1;
+		}
+	}
+	*buf = s->xzbuf;
+	return DEBPKG_BUFSIZE - z->avail_out;
+}
+
+static int start_xz(struct debpkg_state *s)
+{
+	lzma_mt mt;
+
+	memset(&mt, 0, sizeof(mt));
+	mt.flags = LZMA_CONCATENATED;
+	mt.threads = DEBPKG_XZ_THREADS;
+	mt.memlimit_threading = 1ULL << 30;
+	mt.memlimit_stop = UINT64_MAX;
+	s->strm = (lzma_stream)LZMA_STREAM_INIT;
+	if (lzma_stream_decoder_mt(&s->strm, &mt) != LZMA_OK)
+		return -1;
+	s->xz = true;
+	s->xzbuf = xmalloc(DEBPKG_BUFSIZE);
+	return 0;
 }
 
 static const char *entry_name(struct archive_entry *e)
@@ -179,7 +254,11 @@ int debpkg_open(struct debpkg *d, struct archive **tar, const char *path,
 	s->inner = archive_read_new();
 	archive_read_support_format_tar(s->inner);
 	archive_read_support_filter_all(s->inner);
-	if (archive_read_open(s->inner, s->data, NULL, read_member, NULL) !=
+	if (ends_with(d->member, ".xz") && start_xz(s) < 0)
+		return error_set("package '%s': cannot start the xz decoder",
+				 path);
+	if (archive_read_open(s->inner, s->xz ? (void *)s : s->data, NULL,
+			      s->xz ? read_xz : read_member, NULL) !=
 	    ARCHIVE_OK)
 		return error_set("package '%s': corrupt '%s': %s", path,
 				 d->member, debpkg_archive_error(s->inner));

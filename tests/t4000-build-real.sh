@@ -79,6 +79,31 @@ test_expect_success BUILT 'the series touched only what the patches touch' '
 	test_must_be_empty other
 '
 
+# A patch that breaks mmu.c, committed on top of the branch in our own
+# namespace: the first error of the real build is extracted.
+test_expect_success BUILT 'a deliberately broken patch: build-failed, first error' '
+	R="$BACKPORT_CACHE_DIR/linux.git" &&
+	GIT_INDEX_FILE="$PWD/broken.index" && export GIT_INDEX_FILE &&
+	git --git-dir="$R" read-tree linux-6.12.y &&
+	git --git-dir="$R" show linux-6.12.y:arch/x86/kvm/mmu/mmu.c |
+	sed "0,/^static bool kvm_has_zapped_obsolete_pages(struct kvm \*kvm)$/s//static bool kvm_has_zapped_obsolete_pages(struct kvm *kvm) broken/" >mmu.c &&
+	grep -q "kvm_has_zapped_obsolete_pages(struct kvm \*kvm) broken$" mmu.c &&
+	line=$(grep -n "kvm_has_zapped_obsolete_pages(struct kvm \*kvm) broken$" mmu.c | cut -d: -f1) &&
+	blob=$(git --git-dir="$R" hash-object -w mmu.c) &&
+	git --git-dir="$R" update-index --cacheinfo 100644,$blob,arch/x86/kvm/mmu/mmu.c &&
+	tree=$(git --git-dir="$R" write-tree) &&
+	unset GIT_INDEX_FILE &&
+	commit=$(git --git-dir="$R" commit-tree $tree -p linux-6.12.y -m broken) &&
+	git --git-dir="$R" update-ref refs/backport/t4000-broken/$T2 $commit &&
+	test_expect_code 1 backport build --series t4000-broken --branch $T2 \
+		--format=json >broken.json 2>broken.err &&
+	jq -r ".[1] | .verdict, .step, .first_error.file, .first_error.line" broken.json >actual &&
+	printf "%s\n" build-failed kernel arch/x86/kvm/mmu/mmu.c $line >expect &&
+	test_cmp expect actual &&
+	jq -r ".[1].first_error.message" broken.json &&
+	jq -e ".[0].verdict == \"built\" and .[0].cached" broken.json
+'
+
 test_expect_success BUILT 'a second run builds nothing' '
 	backport build -q --series $S --branch $T1 --branch $T2 \
 		--format=json >again.json &&

@@ -348,6 +348,17 @@ test_expect_success 'an interrupted build stops its makes and records nothing' '
 	! test -e rint/build/linux-9.9.y/baseline/build.json
 '
 
+test_expect_success 'two builds on one cache take turns on a worktree' '
+	flock $CACHE/worktrees/linux-9.9.y/lock sleep 3 &
+	sleep 1 &&
+	start=$(date +%s) &&
+	backport build --matrix matrix.conf --baseline-only --force \
+		--branch linux-9.9.y >out &&
+	test $(($(date +%s) - start)) -ge 1 &&
+	grep "^linux-9.9.y  *baseline  *built" out &&
+	wait
+'
+
 test_expect_success 'no applied series ref: a clear error' '
 	test_expect_code 128 backport build --matrix matrix.conf \
 		--series nosuch --branch linux-9.9.y 2>err &&

@@ -2039,18 +2039,36 @@ out:
 	return ret;
 }
 
-static int lock_worktree(struct kbuild_job *j, const char *path, int *fd)
+/*
+ * Another backport build using the branch's worktree holds the lock:
+ * wait for it (the job shows as updating the worktree), unless we are
+ * interrupted.
+ */
+static int lock_worktree(struct kbuild_run *r, struct kbuild_job *j,
+			 const char *path, int *fd)
 {
+	bool interrupted = false;
+
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (*fd < 0) {
 		error_errno("cannot open '%s'", path);
 		return job_error_last(j, "sync");
 	}
-	if (flock(*fd, LOCK_EX | LOCK_NB) < 0)
-		return job_error(j,
-				 "%s: sync: the worktree of '%s' is in use "
-				 "by another backport build",
-				 j->target, j->branch);
+	j->step = KBUILD_STEP_SYNC;
+	while (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		pthread_mutex_lock(&r->lock);
+		interrupted = r->interrupted;
+		pthread_mutex_unlock(&r->lock);
+		if (interrupted)
+			return job_error(j,
+					 "%s: sync: interrupted while waiting "
+					 "for another backport build using "
+					 "the worktree of '%s'",
+					 j->target, j->branch);
+		pthread_mutex_unlock(&error_lock);
+		sleep(1);
+		pthread_mutex_lock(&error_lock);
+	}
 	return 0;
 }
 
@@ -2075,7 +2093,10 @@ static int run_group(struct worker *w, size_t start, size_t end)
 		job_error_last(first, "sync");
 		goto out;
 	}
-	if (lock_worktree(first, lock, &fd) < 0)
+	pthread_mutex_lock(&r->lock);
+	w->job = start;
+	pthread_mutex_unlock(&r->lock);
+	if (lock_worktree(r, first, lock, &fd) < 0)
 		goto out;
 	for (size_t i = start; i < end; i++) {
 		struct kbuild_job *j = &r->jobs[i];

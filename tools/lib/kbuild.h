@@ -94,7 +94,8 @@
  * (x86_64/ or x86/ below it) and holds only the executables.
  *
  * NEEDSWORK: the targets of one branch share its worktree and build in
- * order; only different branches build in parallel.
+ * order; only different branches build in parallel. Two backport builds
+ * on one cache take turns on a branch (a lock in worktrees/<branch>/).
  * NEEDSWORK: the error state (error.c) is global: a worker thread holds
  * a lock on it except while it waits for a make, and keeps its own
  * message in its job; but run_command() failing to start a make (during

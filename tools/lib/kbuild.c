@@ -1677,6 +1677,7 @@ static int step_selftests(struct worker *w, struct kbuild_job *j,
 			  struct strvec *tests)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
+	struct strvec failed = STRVEC_INIT;
 	struct strbuf log = STRBUF_INIT;
 	char *kdir = xstrfmt("%s/kselftest/kvm", w->odir);
 	bool ok;
@@ -1724,11 +1725,16 @@ static int step_selftests(struct worker *w, struct kbuild_job *j,
 	list_executables(tests, kdir, kdir);
 	if (strbuf_read_file(&log, w->log) < 0)
 		error_clear();
-	failed_selftests(&j->selftests_failed, log.buf, kdir);
+	failed_selftests(&failed, log.buf, kdir);
+	/* A test that failed in one pass may have been built by another. */
+	for (size_t i = 0; i < failed.nr; i++)
+		if (!strvec_has(tests, failed.v[i]))
+			strvec_push(&j->selftests_failed, failed.v[i]);
 	if (!tests->nr)
 		step_failed(w, j);
 	ret = 0;
 out:
+	strvec_clear(&failed);
 	strbuf_release(&log);
 	child_process_release(&cp);
 	free(kdir);

@@ -407,8 +407,10 @@ void report_html(struct strbuf *out, json_t *run, const char *dir)
 
 				snprintf(t, sizeof(t), "%d pass, %d fail, %d "
 					 "skip", pass, fail, skip);
+				/* Red for regressions; known failures warn. */
 				strbuf_addf(out, "<td class=\"%s\">",
-					    fail ? "bad" : "ok");
+					    regressions(c) ? "bad" :
+					    fail ? "warn" : "ok");
 				html_link(out, anchor.buf, t, dir);
 				strbuf_addstr(out, "</td>");
 			} else {

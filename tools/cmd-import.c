@@ -47,11 +47,6 @@ struct import_opts {
 	enum output_format format;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The regular files of `dir`, sorted, skipping hidden ones. */
 static int list_dir(struct strvec *out, const char *dir)
 {
@@ -65,7 +60,7 @@ static int list_dir(struct strvec *out, const char *dir)
 		if (de->d_name[0] != '.')
 			strvec_push(&names, de->d_name);
 	closedir(d);
-	qsort(names.v, names.nr, sizeof(char *), cmp_str);
+	strvec_sort(&names);
 	for (size_t i = 0; i < names.nr; i++) {
 		char *p = xstrfmt("%s/%s", dir, names.v[i]);
 

@@ -25,11 +25,6 @@ char *run_new_id(void)
 	return xstrdup(buf);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int hash_dir_rel(struct strbuf *sb, const char *top, const char *rel)
 {
 	struct strvec names = STRVEC_INIT;
@@ -47,7 +42,7 @@ static int hash_dir_rel(struct strbuf *sb, const char *top, const char *rel)
 		if (de->d_name[0] != '.')
 			strvec_push(&names, de->d_name);
 	closedir(d);
-	qsort(names.v, names.nr, sizeof(char *), cmp_str);
+	strvec_sort(&names);
 	for (size_t i = 0; i < names.nr && !ret; i++) {
 		char *r = *rel ? xstrfmt("%s/%s", rel, names.v[i]) :
 				 xstrdup(names.v[i]);

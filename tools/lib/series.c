@@ -535,11 +535,6 @@ out:
 	return ret;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int series_list(struct strvec *names, const char *root)
 {
 	DIR *d = opendir(root);
@@ -559,7 +554,7 @@ int series_list(struct strvec *names, const char *root)
 		free(p);
 	}
 	closedir(d);
-	qsort(names->v, names->nr, sizeof(char *), cmp_str);
+	strvec_sort(names);
 	return 0;
 }
 

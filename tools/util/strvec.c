@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "strbuf.h"
 #include "strvec.h"
@@ -64,4 +65,15 @@ void strvec_clear(struct strvec *sv)
 		free(sv->v);
 	}
 	strvec_init(sv);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strvec_sort(struct strvec *sv)
+{
+	if (sv->nr > 1)
+		qsort(sv->v, sv->nr, sizeof(*sv->v), cmp_str);
 }

@@ -25,5 +25,7 @@ void strvec_pushf(struct strvec *sv, const char *fmt, ...)
 void strvec_pushl(struct strvec *sv, ...) __attribute__((sentinel));
 void strvec_pushv(struct strvec *sv, const char *const *v);
 void strvec_clear(struct strvec *sv);
+/* Sort the strings (strcmp order). */
+void strvec_sort(struct strvec *sv);
 
 #endif

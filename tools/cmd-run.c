@@ -376,7 +376,7 @@ static bool cell_failed(json_t *cj, bool apply_failed)
 
 /* The cell's JSON from what the steps left in the run directory. */
 static json_t *cell_json(const struct cell *cl, const char *run_dir,
-			 const char *self)
+			 const char *self, const struct run_cmd *c)
 {
 	const char *t = cl->target;
 	char *d = xstrfmt("%s/build", run_dir);
@@ -399,7 +399,14 @@ static json_t *cell_json(const struct cell *cl, const char *run_dir,
 		"series", read_json_or_null(e, t, "series/result.json"),
 		"compare", read_json_or_null(e, t, "compare.json")));
 	/* The review diff, when the diff command can make one. */
-	strvec_pushl(&cp.args, self, "diff", cl->series, t, NULL);
+	strvec_pushl(&cp.args, self, "diff", "--series-dir", c->series_dir,
+		     cl->series, t, NULL);
+	if (c->backports)
+		strvec_pushl(&cp.args, "--backports", c->backports, NULL);
+	if (c->matrix)
+		strvec_pushl(&cp.args, "--matrix", c->matrix, NULL);
+	if (c->repo)
+		strvec_pushl(&cp.args, "--repo", c->repo, NULL);
 	cp.out = &out;
 	cp.no_stderr = true;
 	cp.timeout_ms = 120 * 1000;
@@ -501,7 +508,7 @@ int cmd_run(int argc, char **argv)
 		free(tlog);
 	}
 	for (size_t i = 0; i < nr; i++) {
-		json_t *cj = cell_json(&cells[i], run_dir, self);
+		json_t *cj = cell_json(&cells[i], run_dir, self, &c);
 
 		failed |= !strcmp(json_string_value(json_object_get(cj,
 								    "status")),

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -490,6 +491,8 @@ static pid_t spawn(const struct strvec *argv, int *out_fd)
 		int fd = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		/* Die with us: a killed run leaves no make or QEMU behind. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		signal(SIGPIPE, SIG_DFL);
 		if (fd >= 0)
 			dup2(fd, 0);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +57,8 @@ exec_child(struct child_process *cp, int out_fd, int in_fd, int err_pipe)
 	int fd;
 
 	setpgid(0, 0);
+	/* Die with us: a killed run leaves no make or QEMU behind. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGPIPE, SIG_DFL);
 	if (in_fd >= 0) {
 		dup2(in_fd, 0);

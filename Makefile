@@ -36,6 +36,7 @@ LIB_OBJS += tools/lib/console.o
 LIB_OBJS += tools/lib/debpkg.o
 LIB_OBJS += tools/lib/guest.o
 LIB_OBJS += tools/lib/kbuild.o
+LIB_OBJS += tools/lib/hunkmem.o
 LIB_OBJS += tools/lib/ktap.o
 LIB_OBJS += tools/lib/locate.o
 LIB_OBJS += tools/lib/mail.o

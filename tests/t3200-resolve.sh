@@ -156,6 +156,35 @@ test_expect_success 'a resolution is never used for another patch' '
 	grep "^linux-6.12.y  *conflict" out
 '
 
+test_expect_success 'record remembered the conflict hunk' '
+	ls backports/linux-6.12.y/s1/hunks >hunks &&
+	test_line_count = 1 hunks &&
+	head -1 backports/linux-6.12.y/s1/hunks/* >header &&
+	grep "^# backport hunk resolution v1: before=0 after=0: recorded on linux-6.12.y: arch/x86/kvm/mmu/mmu.c hunk 1" header &&
+	grep "kvm->arch.mmu_valid_gen ^= 1;" backports/linux-6.12.y/s1/hunks/*
+'
+
+test_expect_success 'the same conflict hunk in another patch is resolved from memory' '
+	(
+		cd up && git checkout -q -b v2 base &&
+		sed -i "s/kvm->arch.mmu_valid_gen = kvm->arch.mmu_valid_gen ? 0 : 1;/kvm->arch.mmu_valid_gen ^= 1;/" arch/x86/kvm/mmu/mmu.c &&
+		sed -i "s/^	spin_lock_init(&kvm->arch.mmu_unsync_pages_lock);/	spin_lock_init(\&kvm->arch.mmu_unsync_pages_lock);\n	kvm->arch.n_max_mmu_pages = 0;/" arch/x86/kvm/mmu/mmu.c &&
+		git commit -q -a -m "KVM: x86/mmu: Flip the generation and reset the page limit" &&
+		git format-patch -q -o ../mails-v2 base && git checkout -q main
+	) &&
+	backport import --name s3 mails-v2 &&
+	test_expect_code 1 backport apply --repo up --series s3 --branch linux-6.1.y --no-resolutions --dry-run >out &&
+	grep "^linux-6.1.y  *conflict" out &&
+	backport apply --repo up --series s3 --branch linux-6.1.y >out &&
+	cat out &&
+	grep "^linux-6.1.y  *resolved-recorded" out &&
+	grep "reused 1 remembered hunk resolution: recorded on linux-6.12.y: arch/x86/kvm/mmu/mmu.c hunk 1" out &&
+	git -C up show refs/backport/s3/linux-6.1.y:arch/x86/kvm/mmu/mmu.c >mmu.c &&
+	grep "kvm->arch.mmu_valid_gen ^= 1;" mmu.c &&
+	grep "kvm->arch.n_max_mmu_pages = 0;" mmu.c &&
+	! grep "mmu_valid_gen = !kvm" mmu.c
+'
+
 test_expect_success 'renames: a patch that fails only on known renames is adapted' '
 	(
 		cd up && git checkout -q -b linux-5.15.y base &&

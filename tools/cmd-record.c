@@ -13,6 +13,8 @@
 #include <git2.h>
 
 #include "builtin.h"
+#include "lib/apply.h"
+#include "lib/hunkmem.h"
 #include "lib/resolution.h"
 #include "lib/series.h"
 #include "util/error.h"
@@ -65,6 +67,83 @@ static void read_state(struct state *st, const char *path)
 	st->base = get_string(cfg, "resolve.base", path);
 	st->repo = get_string(cfg, "resolve.repo", path);
 	git_config_free(cfg);
+}
+
+/*
+ * Remember each hunk of the patch that failed on the target (hunkmem.h):
+ * apply it again without resolutions to see which, and keep what the
+ * maintainer made of each region. Returns how many were kept.
+ */
+static size_t remember_hunks(git_repository *wt, const struct series *s,
+			     const struct series_patch *sp, const char *target,
+			     const char *dir, const char *hunks_dir)
+{
+	struct apply_opts opts = APPLY_OPTS_INIT;
+	struct apply_target t = APPLY_TARGET_INIT;
+	char *spec = xstrdup(target), *at = strchr(spec, '@');
+	const struct apply_patch *ap = NULL;
+	size_t kept = 0;
+
+	if (at)
+		*at++ = '\0';
+	apply_target_set(&t, s->name, spec, at);
+	free(spec);
+	if (apply_objects_in_memory(wt) < 0 ||
+	    apply_series(&t, wt, s, &opts) < 0) {
+		warning("cannot remember the hunks: %s", error_last());
+		goto out;
+	}
+	for (size_t i = 0; i < t.nr; i++)
+		if (t.patches[i].sp == sp)
+			ap = &t.patches[i];
+	for (size_t i = 0; ap && i < ap->nr; i++) {
+		const struct apply_file *af = &ap->files[i];
+		struct strbuf base = STRBUF_INIT, res = STRBUF_INIT;
+		char *path = xstrfmt("%s/%s", dir, af->path);
+		git_commit *c = NULL;
+		git_tree *tree = NULL;
+		git_tree_entry *e = NULL;
+		git_blob *b = NULL;
+
+		if (!af->loc.failed_nr || af->missing ||
+		    git_commit_lookup(&c, wt, &ap->before) < 0 ||
+		    git_commit_tree(&tree, c) < 0 ||
+		    git_tree_entry_bypath(&e, tree, af->old_path) < 0 ||
+		    git_blob_lookup(&b, wt, git_tree_entry_id(e)) < 0 ||
+		    strbuf_read_file(&res, path) < 0) {
+			error_clear();
+			goto next;
+		}
+		strbuf_add(&base, git_blob_rawcontent(b), git_blob_rawsize(b));
+		for (size_t h = 0; h < af->loc.nr; h++) {
+			const struct locate_hunk_result *hr = &af->loc.hunks[h];
+			char *where;
+			bool saved = false;
+
+			if (hr->status != HUNK_FAILED)
+				continue;
+			where = xstrfmt("recorded on %s: %s hunk %zu", target,
+					af->path, h + 1);
+			if (hunkmem_save(&saved, hunks_dir,
+					 &sp->mail->patch.files[i].hunks[h],
+					 base.buf, base.len, hr->pos, res.buf,
+					 res.len, where) < 0)
+				warning("%s", error_last());
+			kept += saved;
+			free(where);
+		}
+next:
+		git_blob_free(b);
+		git_tree_entry_free(e);
+		git_tree_free(tree);
+		git_commit_free(c);
+		strbuf_release(&base);
+		strbuf_release(&res);
+		free(path);
+	}
+out:
+	apply_target_release(&t);
+	return kept;
 }
 
 /* Refuse what is not finished: .rej/.orig files, conflict markers. */
@@ -244,6 +323,17 @@ int cmd_record(int argc, char **argv)
 		die("%s", error_last());
 	printf("recorded %s (%zu file%s) for '%s' on %s\n", path, nr,
 	       nr == 1 ? "" : "s", sp->mail->subj.title, st.target);
+	{
+		char *hunks = xstrfmt("%s/%s/%s/hunks", backports, branch,
+				      s.name);
+		size_t kept = remember_hunks(wt, &s, sp, st.target, dir,
+					     hunks);
+
+		if (kept)
+			printf("remembered %zu conflict hunk%s in %s\n", kept,
+			       kept == 1 ? "" : "s", hunks);
+		free(hunks);
+	}
 	printf("'backport apply' replays it from now on: resolved-recorded\n");
 
 	for (size_t i = 0; i < nr; i++)

@@ -49,6 +49,7 @@ void apply_target_release(struct apply_target *t)
 	free(t->ref);
 	resolution_store_release(&t->store);
 	resolution_store_release(&t->others);
+	hunkmem_release(&t->hunks);
 	renames_release(&t->renames);
 	apply_target_init(t);
 }
@@ -1316,6 +1317,117 @@ out:
 	return v;
 }
 
+/* Are lines [a, a+n) of x and y equal (1-based)? */
+static bool same_lines(const char *x, size_t xl, long a, const char *y,
+		       size_t yl, long b, long n)
+{
+	const char *p = x, *q = y, *xe = x + xl, *ye = y + yl;
+
+	for (long i = 1; i < a && p < xe; i++)
+		p = memchr(p, '\n', xe - p) ? (char *)memchr(p, '\n', xe - p) + 1 : xe;
+	for (long i = 1; i < b && q < ye; i++)
+		q = memchr(q, '\n', ye - q) ? (char *)memchr(q, '\n', ye - q) + 1 : ye;
+	for (long i = 0; i < n; i++) {
+		const char *pn = memchr(p, '\n', xe - p), *qn;
+		size_t pl, ql;
+
+		qn = memchr(q, '\n', ye - q);
+		pl = pn ? (size_t)(pn - p) : (size_t)(xe - p);
+		ql = qn ? (size_t)(qn - q) : (size_t)(ye - q);
+		if (p >= xe || q >= ye || pl != ql || memcmp(p, q, pl))
+			return false;
+		p = pn ? pn + 1 : xe;
+		q = qn ? qn + 1 : ye;
+	}
+	return true;
+}
+
+/*
+ * Every failing hunk remembered (hunkmem.h): resolve the patch from them.
+ * Leaves ap->files untouched unless it succeeds.
+ */
+static enum verdict try_hunk_memory(struct judge *j)
+{
+	struct apply_patch *ap = j->ap;
+	struct strbuf *work = xcalloc(ap->nr + 1, sizeof(*work));
+	struct strvec where = STRVEC_INIT;
+	enum verdict v = VERDICT__COUNT;
+	size_t used = 0;
+
+	for (size_t i = 0; i < ap->nr; i++) {
+		struct apply_file *af = &ap->files[i];
+		const struct locate_result *r = &af->loc;
+		struct strbuf cur = STRBUF_INIT;
+		const char *kind;
+		git_filemode_t mode;
+		bool found;
+
+		strbuf_init(&work[i], 0);
+		if (af->missing)
+			goto out;
+		if (!r->failed_nr)
+			continue;
+		if (read_path(&cur, &found, &mode, &kind, j->repo, j->tree,
+			      af->old_path) < 0) {
+			error_clear();
+			strbuf_release(&cur);
+			goto out;
+		}
+		strbuf_addbuf(&work[i], &r->out);
+		for (size_t h = r->nr; h-- > 0;) {
+			const struct locate_hunk_result *hr = &r->hunks[h];
+			const struct patch_hunk *ph = &j->patch->files[i].hunks[h];
+			const struct hunkmem_entry *e;
+			struct strbuf next = STRBUF_INIT;
+			char key[41];
+			long n = 0;
+
+			if (hr->status != HUNK_FAILED)
+				continue;
+			for (size_t k = 0; k < ph->nr; k++)
+				n += ph->lines[k].kind != PATCH_LINE_ADD;
+			hunkmem_key(key, ph, cur.buf, cur.len, hr->pos);
+			e = hunkmem_find(&j->t->hunks, key);
+			if (!e || !same_lines(cur.buf, cur.len,
+					      hr->pos - e->before,
+					      work[i].buf, work[i].len,
+					      hr->out_pos - e->before,
+					      n + e->before + e->after) ||
+			    hunkmem_replace(&next, work[i].buf, work[i].len,
+					    hr->out_pos, ph, e) < 0) {
+				strbuf_release(&next);
+				strbuf_release(&cur);
+				goto out;
+			}
+			strbuf_swap(&work[i], &next);
+			strbuf_release(&next);
+			strvec_push(&where, e->where);
+			used++;
+		}
+		strbuf_release(&cur);
+	}
+	if (!used)
+		goto out;
+	for (size_t i = 0; i < ap->nr; i++) {
+		if (!ap->files[i].loc.failed_nr)
+			continue;
+		ap->files[i].merged = true;
+		strbuf_swap(&ap->files[i].merge_out, &work[i]);
+	}
+	strbuf_reset(&j->detail);
+	strbuf_addf(&j->detail, "reused %zu remembered hunk resolution%s: ",
+		    used, used == 1 ? "" : "s");
+	for (size_t i = 0; i < where.nr; i++)
+		strbuf_addf(&j->detail, "%s%s", i ? "; " : "", where.v[i]);
+	v = VERDICT_RESOLVED_RECORDED;
+out:
+	for (size_t i = 0; i < ap->nr; i++)
+		strbuf_release(&work[i]);
+	free(work);
+	strvec_clear(&where);
+	return v;
+}
+
 /*
  * A patch that failed: its recorded resolution, else the known renames.
  * Returns the new verdict, or `v` unchanged (with ap->files as they
@@ -1344,6 +1456,9 @@ static enum verdict try_recorded(struct judge *j, enum verdict v,
 						 m->subj.title);
 		ap->reused = ap->resolution != NULL;
 	}
+	if (!ap->resolution && j->t->hunks.nr &&
+	    try_hunk_memory(j) == VERDICT_RESOLVED_RECORDED)
+		return VERDICT_RESOLVED_RECORDED;
 	if (!ap->resolution && !j->t->renames.nr)
 		return v;
 	files_take(ap, &saved, &saved_nr, &saved_alloc);
@@ -1476,6 +1591,7 @@ int apply_series(struct apply_target *t, git_repository *repo,
 	    (resolution_store_load(&t->store, opts->backports, t->branch) < 0 ||
 	     resolution_store_load_others(&t->others, opts->backports,
 					  t->branch) < 0 ||
+	     hunkmem_load(&t->hunks, opts->backports) < 0 ||
 	     renames_load(&t->renames, opts->backports, t->branch) < 0))
 		return -1;
 	git_oid_cpy(&t->base, git_commit_id(base));

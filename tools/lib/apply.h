@@ -7,6 +7,7 @@
 
 #include <git2.h>
 
+#include "hunkmem.h"
 #include "locate.h"
 #include "resolution.h"
 #include "series.h"
@@ -91,6 +92,7 @@ struct apply_target {
 	/* Loaded from opts->backports for this branch. */
 	struct resolution_store store;
 	struct resolution_store others;	/* other branches': reusable */
+	struct hunkmem hunks;		/* remembered conflict hunks */
 	struct renames renames;
 };
 

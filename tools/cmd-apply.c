@@ -179,13 +179,7 @@ static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 		die("%s", error_last());
 	t = xcalloc(nr, sizeof(*t));
 	for (size_t i = 0; i < nr; i++) {
-		char *spec = xstrdup(c->targets.v[i]);
-		char *at = strchr(spec, '@');
-
-		if (at)
-			*at++ = '\0';
-		apply_target_set(&t[i], s.name, spec, at);
-		free(spec);
+		apply_target_set(&t[i], s.name, c->targets.v[i]);
 	}
 	refs = apply_reference_trees(repo, t, nr, &opts.reference_nr, NULL);
 	opts.reference_trees = refs;

@@ -135,13 +135,7 @@ static void make_targets(struct diff_cmd *c, const struct setup *st,
 	c->nr = names.nr;
 	c->t = xcalloc(c->nr, sizeof(*c->t));
 	for (size_t i = 0; i < c->nr; i++) {
-		char *spec = xstrdup(names.v[i]);
-		char *at = strchr(spec, '@');
-
-		if (at)
-			*at++ = '\0';
-		apply_target_set(&c->t[i], series, spec, at);
-		free(spec);
+		apply_target_set(&c->t[i], series, names.v[i]);
 	}
 	qsort(c->t, c->nr, sizeof(*c->t), target_cmp);
 	for (size_t i = 0; i < c->nr; i++)

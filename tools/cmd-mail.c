@@ -219,13 +219,7 @@ int cmd_mail(int argc, char **argv)
 	t = xcalloc(nr, sizeof(*t));
 	want = xcalloc(nr, sizeof(*want));
 	for (size_t i = 0; i < nr; i++) {
-		char *spec = xstrdup(names.v[i]);
-		char *at = strchr(spec, '@');
-
-		if (at)
-			*at++ = '\0';
-		apply_target_set(&t[i], s.name, spec, at);
-		free(spec);
+		apply_target_set(&t[i], s.name, names.v[i]);
 	}
 	want[me] = true;
 	if (review_objects_in_memory(st.repo) < 0)

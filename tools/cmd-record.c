@@ -80,14 +80,10 @@ static size_t remember_hunks(git_repository *wt, const struct series *s,
 {
 	struct apply_opts opts = APPLY_OPTS_INIT;
 	struct apply_target t = APPLY_TARGET_INIT;
-	char *spec = xstrdup(target), *at = strchr(spec, '@');
 	const struct apply_patch *ap = NULL;
 	size_t kept = 0;
 
-	if (at)
-		*at++ = '\0';
-	apply_target_set(&t, s->name, spec, at);
-	free(spec);
+	apply_target_set(&t, s->name, target);
 	if (apply_objects_in_memory(wt) < 0 ||
 	    apply_series(&t, wt, s, &opts) < 0) {
 		warning("cannot remember the hunks: %s", error_last());

@@ -158,7 +158,7 @@ int cmd_resolve(int argc, char **argv)
 	struct setup st = SETUP_INIT;
 	struct strvec args = STRVEC_INIT;
 	const struct apply_patch *ap = NULL;
-	char *spec, *at, *dir, *state, hex[GIT_OID_SHA1_HEXSIZE + 1];
+	char *dir, *state, hex[GIT_OID_SHA1_HEXSIZE + 1];
 	bool force = false;
 	long want = 0;
 	int c;
@@ -207,12 +207,7 @@ int cmd_resolve(int argc, char **argv)
 	if (setup_open(&st, matrix, repo) < 0 ||
 	    series_load(&s, series_dir, argv[optind]) < 0)
 		die("%s", error_last());
-	spec = xstrdup(argv[optind + 1]);
-	at = strchr(spec, '@');
-	if (at)
-		*at++ = '\0';
-	apply_target_set(&t, s.name, spec, at);
-	free(spec);
+	apply_target_set(&t, s.name, argv[optind + 1]);
 	if (apply_series(&t, st.repo, &s, &opts) < 0)
 		die("%s", error_last());
 	for (size_t i = 0; i < t.nr && !ap; i++)

@@ -177,12 +177,7 @@ static void apply_cells(struct run_cmd *c, struct setup *st,
 						     patches));
 	t = xcalloc(n, sizeof(*t));
 	for (size_t i = 0; i < n; i++) {
-		char *spec = xstrdup(c->targets.v[i]), *at = strchr(spec, '@');
-
-		if (at)
-			*at++ = '\0';
-		apply_target_set(&t[i], s.name, spec, at);
-		free(spec);
+		apply_target_set(&t[i], s.name, c->targets.v[i]);
 	}
 	refs = apply_reference_trees(st->repo, t, n, &opts.reference_nr,
 				     NULL);

@@ -68,15 +68,17 @@ unsigned apply_parse_version(const char *name)
 }
 
 void apply_target_set(struct apply_target *t, const char *series,
-		      const char *branch, const char *rev)
+		      const char *spec)
 {
-	t->branch = xstrdup(branch);
-	t->rev = rev ? xstrdup(rev) : NULL;
-	t->name = rev ? xstrfmt("%s@%s", branch, rev) : xstrdup(branch);
+	const char *at = strchr(spec, '@');
+
+	t->branch = at ? xstrndup(spec, at - spec) : xstrdup(spec);
+	t->rev = at ? xstrdup(at + 1) : NULL;
+	t->name = xstrdup(spec);
 	t->ref = xstrfmt("refs/backport/%s/%s", series, t->name);
-	t->version = apply_parse_version(branch);
-	if (!t->version && rev)
-		t->version = apply_parse_version(rev);
+	t->version = apply_parse_version(t->branch);
+	if (!t->version && t->rev)
+		t->version = apply_parse_version(t->rev);
 }
 
 /* The branch's commit: refs/heads/B, refs/remotes/origin/B, or B. */

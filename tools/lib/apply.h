@@ -23,7 +23,7 @@
  * by apply_update_refs(), all together, at the end.
  *
  *	struct apply_target t = APPLY_TARGET_INIT;
- *	apply_target_set(&t, "linux-6.12.y", "v6.12.111");
+ *	apply_target_set(&t, "kvm-x86-mmu", "linux-6.12.y@v6.12.111");
  *	if (apply_series(&t, repo, &series, &opts) < 0)
  *		die(...);	// the repository failed us: not a verdict
  *	for (i...) t.patches[i].verdict, .detail, .files[k].loc.hunks ...
@@ -126,11 +126,12 @@ void apply_target_init(struct apply_target *t);
 void apply_target_release(struct apply_target *t);
 
 /*
- * Name a target: `rev` NULL for the branch tip. The version comes from a
- * "linux-X.Y.y" branch name.
+ * Name a target of `series` from "<branch>" (its tip) or
+ * "<branch>@<rev>" (a release tag or commit). The version comes from a
+ * "linux-X.Y.y" branch name, else from the rev.
  */
 void apply_target_set(struct apply_target *t, const char *series,
-		      const char *branch, const char *rev);
+		      const char *spec);
 
 /* 6012 from "linux-6.12.y" (or "6.12", "v6.12.111"); 0 if none. */
 unsigned apply_parse_version(const char *name);

@@ -53,6 +53,7 @@ void matrix_release(struct matrix *m)
 	free(m->branches);
 	free(m->path);
 	free(m->repo);
+	free(m->trees);
 	matrix_init(m);
 }
 
@@ -123,7 +124,21 @@ struct matrix_key {
 
 static int parse_matrix(struct matrix *m, const struct matrix_key *k)
 {
-	if (*k->sub || strcmp(k->key, "repo"))
+	if (*k->sub)
+		return 0;
+	if (!strcmp(k->key, "trees")) {
+		free(m->trees);
+		m->trees = NULL;
+		if (!*k->value)
+			return 0;
+		if (strchr(k->value, '/') || k->value[0] == '.')
+			return error_set("matrix '%s': [matrix] trees = '%s' "
+					 "must be a plain name, as in "
+					 "'corpus'", m->path, k->value);
+		m->trees = xstrdup(k->value);
+		return 0;
+	}
+	if (strcmp(k->key, "repo"))
 		return 0;
 	free(m->repo);
 	m->repo = NULL;

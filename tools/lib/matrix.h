@@ -11,6 +11,7 @@
  *
  *	[matrix]
  *		repo =			# empty: the default repository
+ *		trees = corpus		# default repository <cache>/corpus.git
  *	[release "6.12.111"]
  *		package = linux-source-6.12
  *		version = 6.12.111-1~deb12u1
@@ -54,6 +55,13 @@ struct matrix {
 	 * against the matrix file's directory), or NULL for the default one.
 	 */
 	char *repo;
+	/*
+	 * The name of the default repository under the cache
+	 * (<cache>/<trees>.git), NULL for "linux": a matrix whose branches
+	 * list other releases than the default one's keeps its trees apart,
+	 * so that neither rewrites the other's release commits.
+	 */
+	char *trees;
 	struct matrix_source **sources;	/* in file order */
 	size_t sources_nr, sources_alloc;
 	struct matrix_branch **branches;	/* in file order */

@@ -1034,7 +1034,7 @@ char *trees_repo(const struct matrix *m, const struct trees_opts *opts,
 		return xstrdup(m->repo);
 	*user = false;
 	cache = opts->cache ? xstrdup(opts->cache) : cache_dir();
-	path = xstrfmt("%s/linux.git", cache);
+	path = xstrfmt("%s/%s.git", cache, m->trees ? m->trees : "linux");
 	free(cache);
 	return path;
 }

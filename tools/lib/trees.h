@@ -15,7 +15,8 @@
  * on branches named as in linux-stable (refs/heads/linux-6.12.y) and
  * tagged refs/tags/v<release> (lightweight).
  *
- * The default repository is bare, at <cache>/linux.git, where <cache> is
+ * The default repository is bare, at <cache>/linux.git (<cache>/<trees>.git
+ * when the matrix names its `trees`), where <cache> is
  * cache_dir() (BACKPORT_CACHE_DIR, else $XDG_CACHE_HOME/backport); the
  * packages are kept in <cache>/debs. A user's own repository (--repo, or
  * `repo` in the matrix) is only read: trees_check() says whether it has

@@ -24,6 +24,7 @@ endif
 LIB_OBJS += tools/util/cfgtext.o
 LIB_OBJS += tools/util/error.o
 LIB_OBJS += tools/util/fsutil.o
+LIB_OBJS += tools/util/lines.o
 LIB_OBJS += tools/util/run-command.o
 LIB_OBJS += tools/util/strbuf.o
 LIB_OBJS += tools/util/strvec.o
@@ -32,25 +33,32 @@ LIB_OBJS += tools/util/xalloc.o
 
 # Domain modules: one noun each; they never print and never exit.
 LIB_OBJS += tools/lib/apply.o
+LIB_OBJS += tools/lib/changelog.o
 LIB_OBJS += tools/lib/console.o
 LIB_OBJS += tools/lib/debpkg.o
 LIB_OBJS += tools/lib/guest.o
 LIB_OBJS += tools/lib/kbuild.o
 LIB_OBJS += tools/lib/hunkmem.o
+LIB_OBJS += tools/lib/judge.o
 LIB_OBJS += tools/lib/ktap.o
 LIB_OBJS += tools/lib/locate.o
 LIB_OBJS += tools/lib/mail.o
 LIB_OBJS += tools/lib/matrix.o
 LIB_OBJS += tools/lib/patch.o
+LIB_OBJS += tools/lib/presence.o
+LIB_OBJS += tools/lib/provenance.o
 LIB_OBJS += tools/lib/resolution.o
 LIB_OBJS += tools/lib/review.o
 LIB_OBJS += tools/lib/selftest.o
+LIB_OBJS += tools/lib/replay.o
 LIB_OBJS += tools/lib/report.o
 LIB_OBJS += tools/lib/run.o
+LIB_OBJS += tools/lib/scope.o
 LIB_OBJS += tools/lib/series.o
 LIB_OBJS += tools/lib/setup.o
 LIB_OBJS += tools/lib/stablemail.o
 LIB_OBJS += tools/lib/trees.o
+LIB_OBJS += tools/lib/wordindex.o
 LIB_OBJS += tools/lib/verdict.o
 
 # Subcommands: tools/cmd-<name>.c, one each, listed in tools/backport.c.

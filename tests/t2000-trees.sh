@@ -9,12 +9,18 @@ at the end, into the shared cache.'
 
 BP="$SHARNESS_BUILD_DIRECTORY/backport"
 
-# make_deb <package> <version> <srcdir>: a .deb in debs/ holding
-# usr/src/<package>.tar.xz made from <srcdir> (top directory <package>).
+# make_deb <package> <version> <srcdir> [<changelog>]: a .deb in debs/
+# holding usr/src/<package>.tar.xz made from <srcdir> (top directory
+# <package>), and usr/share/doc/<package>/changelog.Debian.gz when given.
 make_deb() {
-	pkg=$1 ver=$2 src=$3
+	pkg=$1 ver=$2 src=$3 log=${4-}
 	rm -rf root &&
 	mkdir -p root/DEBIAN root/usr/src stage &&
+	if test -n "$log"
+	then
+		mkdir -p "root/usr/share/doc/$pkg" &&
+		gzip -9n <"$log" >"root/usr/share/doc/$pkg/changelog.Debian.gz"
+	fi &&
 	rm -rf "stage/$pkg" && cp -a "$src" "stage/$pkg" &&
 	tar -C stage --owner=0 --group=0 --mtime=@1700000000 --sort=name \
 		-cJf "root/usr/src/$pkg.tar.xz" "$pkg" &&
@@ -59,8 +65,31 @@ test_expect_success 'set up two fake releases' '
 	cp -a src1 src2 &&
 	printf "VERSION = 9\nSUBLEVEL = 2\n" >src2/Makefile &&
 	printf "new\n" >src2/arch/x86/new.c &&
+	cat >changelog <<-\EOF &&
+	linux (9.9.2-1) unstable; urgency=medium
+
+	  * New upstream stable update:
+	    https://www.kernel.org/pub/linux/kernel/v9.x/ChangeLog-9.9.2
+	    - foo: fix a leak
+	    - [armhf] 1234/1: enable interrupts when unhandled user faults are
+	      triggered
+	    - bar: check the length (CVE-2099-1234)
+	    - Revert "foo: fix a leak"
+	  * [x86] Enable SOMETHING (Debian change, no title)
+	    - not a stable title
+
+	 -- Test <test@example.com>  Tue, 14 Nov 2023 22:13:20 +0000
+
+	linux (9.9.1-1) unstable; urgency=medium
+
+	  * New upstream stable update:
+	    https://www.kernel.org/pub/linux/kernel/v9.x/ChangeLog-9.9.1
+	    - baz: old fix
+
+	 -- Test <test@example.com>  Mon, 13 Nov 2023 22:13:20 +0000
+	EOF
 	make_deb linux-source-9.9 9.9.1-1 src1 &&
-	make_deb linux-source-9.9 9.9.2-1 src2 &&
+	make_deb linux-source-9.9 9.9.2-1 src2 changelog &&
 	write_matrix
 '
 
@@ -95,6 +124,24 @@ test_expect_success 'commits name package and version, fixed author' '
 	grep "^Release: 9.9.2$" msg &&
 	sha=$(sha256sum debs/linux-source-9.9_9.9.2-1_all.deb | cut -d" " -f1) &&
 	grep "^Deb-SHA256: $sha$" msg
+'
+
+test_expect_success 'each release keeps its changelog titles in a note' '
+	git -C c1/linux.git notes --ref refs/notes/backport/changelog \
+		show v9.9.2 >note &&
+	head -1 note >first &&
+	grep "changelog of linux-source-9.9 9.9.2-1, oldest first (5)" first &&
+	sed 1,2d note >titles &&
+	printf "%s\t%s\n" >expect \
+		9.9.1 "baz: old fix" \
+		9.9.2 "foo: fix a leak" \
+		9.9.2 "[armhf] 1234/1: enable interrupts when unhandled user faults are triggered" \
+		9.9.2 "bar: check the length" \
+		9.9.2 "Revert \"foo: fix a leak\"" &&
+	test_cmp expect titles &&
+	git -C c1/linux.git notes --ref refs/notes/backport/changelog \
+		show v9.9.1 >note1 &&
+	grep "oldest first (0)" note1
 '
 
 test_expect_success 'tree is byte-identical to the tarball' '

@@ -89,8 +89,11 @@ static void show_progress(const struct trees_progress *p, void *data)
 			 p->bytes >> 20);
 		break;
 	case TREES_WRITING:
-		progress("[%zu/%zu] %s: writing trees of %s (%zu files)",
-			 p->nr, p->total, p->branch, p->release, p->files);
+		progress("[%zu/%zu] %s: writing trees of %s (%zu files)", p->nr,
+			 p->total, p->branch, p->release, p->files);
+		break;
+	case TREES_INDEXING:
+		progress("%s: indexing the words of %s", p->branch, p->release);
 		break;
 	}
 }
@@ -104,7 +107,8 @@ static void print_text(const struct trees_result *res)
 			printf("%s: missing\n", br->branch->name);
 		else
 			printf("%s: %s %s\n", br->branch->name,
-			       state_name(br->state), git_oid_tostr_s(&br->tip));
+			       state_name(br->state),
+			       git_oid_tostr_s(&br->tip));
 		for (size_t j = 0; j < br->releases_nr; j++) {
 			const struct trees_release_result *rr =
 				&br->releases[j];
@@ -137,11 +141,11 @@ static void print_json(const struct trees_result *res)
 		json_object_set_new(b, "branch", json_string(br->branch->name));
 		json_object_set_new(b, "state",
 				    json_string(state_name(br->state)));
-		json_object_set_new(b, "tip",
-				    br->state == TREES_BRANCH_MISSING ?
-					    json_null() :
-					    json_string(git_oid_tostr_s(
-						    &br->tip)));
+		json_object_set_new(
+			b, "tip",
+			br->state == TREES_BRANCH_MISSING ?
+				json_null() :
+				json_string(git_oid_tostr_s(&br->tip)));
 		for (size_t j = 0; j < br->releases_nr; j++) {
 			const struct trees_release_result *rr =
 				&br->releases[j];
@@ -156,23 +160,22 @@ static void print_json(const struct trees_result *res)
 					    json_string(rr->source->package));
 			json_object_set_new(r, "version",
 					    json_string(rr->source->version));
-			json_object_set_new(r, "action",
-					    json_string(action_name(
-						    rr->action)));
 			json_object_set_new(
-				r, "commit",
-				rr->action == TREES_MISSING ?
-					json_null() :
-					json_string(git_oid_tostr_s(
-						&rr->commit)));
+				r, "action",
+				json_string(action_name(rr->action)));
+			json_object_set_new(r, "commit",
+					    rr->action == TREES_MISSING ?
+						    json_null() :
+						    json_string(git_oid_tostr_s(
+							    &rr->commit)));
 			if (rr->action == TREES_IMPORTED) {
 				json_object_set_new(r, "files",
 						    json_integer(rr->files));
 				json_object_set_new(r, "sha256",
 						    json_string(rr->sha256));
-				json_object_set_new(r, "downloaded",
-						    json_boolean(
-							    rr->downloaded));
+				json_object_set_new(
+					r, "downloaded",
+					json_boolean(rr->downloaded));
 				json_object_set_new(
 					r, "fetch_seconds",
 					json_real(rr->fetch_seconds));

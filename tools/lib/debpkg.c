@@ -103,8 +103,7 @@ static la_ssize_t read_file(struct archive *a, void *data, const void **buf)
 }
 
 /* Read the current entry of `client` (an archive) as a file. */
-static la_ssize_t read_member(struct archive *a, void *client,
-			      const void **buf)
+static la_ssize_t read_member(struct archive *a, void *client, const void **buf)
 {
 	size_t size = 0;
 	la_int64_t offset;
@@ -145,9 +144,9 @@ static la_ssize_t read_xz(struct archive *a, void *client, const void **buf)
 			if (r == ARCHIVE_EOF) {
 				s->xz_in_eof = true;
 			} else if (r < ARCHIVE_WARN) {
-				archive_set_error(a, archive_errno(s->data),
-						  "%s",
-						  debpkg_archive_error(s->data));
+				archive_set_error(
+					a, archive_errno(s->data), "%s",
+					debpkg_archive_error(s->data));
 				return -1;
 			}
 			z->next_in = in;
@@ -157,8 +156,10 @@ static la_ssize_t read_xz(struct archive *a, void *client, const void **buf)
 		if (ret == LZMA_STREAM_END)
 			break;
 		if (ret != LZMA_OK) {
-			archive_set_error(a, EINVAL, "xz data is corrupt "
-					  "(liblzma error %d)", (int)ret);
+			archive_set_error(a, EINVAL,
+					  "xz data is corrupt "
+					  "(liblzma error %d)",
+					  (int)ret);
 			return -1;
 		}
 	}
@@ -194,7 +195,13 @@ static const char *entry_name(struct archive_entry *e)
 	return name;
 }
 
-/* Advance `a` to the first regular file whose name starts with `prefix`. */
+/* find_member(): the archive is fine and has no such member. */
+#define NOT_THERE (-2)
+
+/*
+ * Advance `a` to the first regular file whose name starts with `prefix`.
+ * Returns 0, or -1 / NOT_THERE with an error.
+ */
 static int find_member(struct debpkg *d, struct archive *a, const char *what,
 		       const char *prefix)
 {
@@ -211,15 +218,18 @@ static int find_member(struct debpkg *d, struct archive *a, const char *what,
 		d->mtime = archive_entry_mtime(e);
 		return 0;
 	}
-	if (r == ARCHIVE_EOF)
-		return error_set("package '%s': no %s '%s*' in it", d->path,
-				 what, prefix);
+	if (r == ARCHIVE_EOF) {
+		error_set("package '%s': no %s '%s*' in it", d->path, what,
+			  prefix);
+		return NOT_THERE;
+	}
 	return error_set("package '%s': corrupt archive: %s", d->path,
 			 debpkg_archive_error(a));
 }
 
-int debpkg_open(struct debpkg *d, struct archive **tar, const char *path,
-		const char *member_prefix)
+/* Open the .deb at `path` and advance its data.tar to `member_prefix`. */
+static int open_data(struct debpkg *d, const char *path,
+		     const char *member_prefix)
 {
 	struct debpkg_state *s = xcalloc(1, sizeof(*s));
 
@@ -248,9 +258,17 @@ int debpkg_open(struct debpkg *d, struct archive **tar, const char *path,
 	    ARCHIVE_OK)
 		return error_set("package '%s': corrupt data.tar: %s", path,
 				 debpkg_archive_error(s->data));
-	if (find_member(d, s->data, "file", member_prefix) < 0)
-		return -1;
+	return find_member(d, s->data, "file", member_prefix);
+}
 
+int debpkg_open(struct debpkg *d, struct archive **tar, const char *path,
+		const char *member_prefix)
+{
+	struct debpkg_state *s;
+
+	if (open_data(d, path, member_prefix) < 0)
+		return -1;
+	s = d->state;
 	s->inner = archive_read_new();
 	archive_read_support_format_tar(s->inner);
 	archive_read_support_filter_all(s->inner);
@@ -258,12 +276,71 @@ int debpkg_open(struct debpkg *d, struct archive **tar, const char *path,
 		return error_set("package '%s': cannot start the xz decoder",
 				 path);
 	if (archive_read_open(s->inner, s->xz ? (void *)s : s->data, NULL,
-			      s->xz ? read_xz : read_member, NULL) !=
-	    ARCHIVE_OK)
+			      s->xz ? read_xz : read_member,
+			      NULL) != ARCHIVE_OK)
 		return error_set("package '%s': corrupt '%s': %s", path,
 				 d->member, debpkg_archive_error(s->inner));
 	*tar = s->inner;
 	return 0;
+}
+
+int debpkg_read(struct strbuf *out, const char *path, const char *member_prefix)
+{
+	struct debpkg d = DEBPKG_INIT;
+	struct strbuf raw = STRBUF_INIT;
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	struct debpkg_state *s;
+	/* Not s->buf: the reader of the .deb itself fills that one. */
+	char *buf = xmalloc(DEBPKG_BUFSIZE);
+	la_ssize_t n;
+	int ret = -1;
+
+	ret = open_data(&d, path, member_prefix);
+	if (ret < 0) {
+		if (ret == NOT_THERE && d.member == NULL && d.state->data) {
+			/* The package is fine; it has no such file. */
+			error_clear();
+			ret = 0;
+		} else {
+			ret = -1;
+		}
+		goto out;
+	}
+	ret = -1;
+	s = d.state;
+	while ((n = archive_read_data(s->data, buf, DEBPKG_BUFSIZE)) > 0)
+		strbuf_add(&raw, buf, n);
+	if (n < 0) {
+		error_set("package '%s': cannot read '%s': %s", path, d.member,
+			  debpkg_archive_error(s->data));
+		goto out;
+	}
+	/* Through whatever compression it has (none: as it is). */
+	a = archive_read_new();
+	archive_read_support_format_raw(a);
+	archive_read_support_filter_all(a);
+	if (archive_read_open_memory(a, raw.buf, raw.len) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &e) != ARCHIVE_OK) {
+		error_set("package '%s': corrupt '%s': %s", path, d.member,
+			  debpkg_archive_error(a));
+		goto out;
+	}
+	while ((n = archive_read_data(a, buf, DEBPKG_BUFSIZE)) > 0)
+		strbuf_add(out, buf, n);
+	if (n < 0) {
+		error_set("package '%s': cannot decompress '%s': %s", path,
+			  d.member, debpkg_archive_error(a));
+		goto out;
+	}
+	ret = 1;
+out:
+	if (a)
+		archive_read_free(a);
+	free(buf);
+	strbuf_release(&raw);
+	debpkg_release(&d);
+	return ret;
 }
 
 int debpkg_finish(struct debpkg *d, char hex[65])

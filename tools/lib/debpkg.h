@@ -91,6 +91,15 @@ int debpkg_open(struct debpkg *d, struct archive **tar, const char *path,
 		const char *member_prefix);
 
 /*
+ * Read the whole of the first file of the .deb's data.tar.* whose name
+ * starts with `member_prefix` into `out`, decompressed when it is
+ * compressed (a changelog.Debian.gz). Returns 1, 0 when the package
+ * has no such file, or -1 with an error naming the package and member.
+ */
+int debpkg_read(struct strbuf *out, const char *path,
+		const char *member_prefix);
+
+/*
  * Read the rest of the .deb and store its SHA256 (64 hex digits and a
  * NUL) in `hex`. Returns 0 or -1 when the file cannot be read.
  */

@@ -591,14 +591,6 @@ static size_t count_objects(const char *buf, size_t len)
 	return n;
 }
 
-static bool strvec_has(const struct strvec *sv, const char *s)
-{
-	for (size_t i = 0; i < sv->nr; i++)
-		if (!strcmp(sv->v[i], s))
-			return true;
-	return false;
-}
-
 void kbuild_new_warnings(struct kbuild_msgs *out,
 			 const struct kbuild_msgs *series,
 			 const struct kbuild_msgs *baseline,

@@ -12,7 +12,9 @@
 
 #include "lib/locate.h"
 #include "lib/patch.h"
+#include "lib/scope.h"
 #include "util/error.h"
+#include "util/lines.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -82,6 +84,10 @@ struct locator {
 	const struct patch_file *pf;
 	const struct locate_opts *opts;
 	struct ftext file;
+	/* The same lines as scope.h reads them (borrowed from `file`). */
+	struct lines view;
+	/* C source whose hunk headers name functions: check landings. */
+	bool scoped;
 	struct ftext ref;
 	bool have_ref;
 	bool *removed; /* file lines removed by hunks that landed */
@@ -110,59 +116,11 @@ static bool is_ident(int c)
 	return isalnum(c) || c == '_';
 }
 
-/*
- * Strip leading and trailing whitespace and collapse inner runs to one
- * space: what survives the damage of a web archive.
- */
-static char *normalize(const char *p, size_t len, size_t *out_len)
-{
-	char *s = xmalloc(len + 1);
-	size_t n = 0;
-	bool space = false;
-
-	for (size_t i = 0; i < len; i++) {
-		if (isspace((unsigned char)p[i])) {
-			space = n > 0;
-			continue;
-		}
-		if (space)
-			s[n++] = ' ';
-		space = false;
-		s[n++] = p[i];
-	}
-	s[n] = '\0';
-	*out_len = n;
-	return s;
-}
-
 static bool word_at(const char *s, size_t n, const char *w)
 {
 	size_t wl = strlen(w);
 
 	return n >= wl && !memcmp(s, w, wl) && (n == wl || !is_ident(s[wl]));
-}
-
-/*
- * A line that proves nothing when found elsewhere: braces, blanks,
- * comment delimiters, bare returns and labels.
- */
-static bool is_trivial(const char *s, size_t n)
-{
-	size_t ident = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (is_ident((unsigned char)s[i]))
-			ident++;
-	if (ident < 5)
-		return true;
-	if (n <= 16 && (word_at(s, n, "return") || word_at(s, n, "break") ||
-			word_at(s, n, "continue") || word_at(s, n, "goto")))
-		return true;
-	if (s[n - 1] == ':' && !memchr(s, ' ', n))
-		return true;
-	if (word_at(s, n, "#endif") || word_at(s, n, "#else"))
-		return true;
-	return false;
 }
 
 static void ftext_split(struct ftext *t, const char *buf, size_t len)
@@ -179,8 +137,8 @@ static void ftext_split(struct ftext *t, const char *buf, size_t len)
 		l->p = buf + i;
 		l->len = e - i;
 		l->nl = nl != NULL;
-		l->norm = normalize(l->p, l->len, &l->nlen);
-		l->trivial = is_trivial(l->norm, l->nlen);
+		l->norm = ws_normalize(l->p, l->len, &l->nlen);
+		l->trivial = line_is_trivial(l->norm, l->nlen);
 		i = nl ? e + 1 : len;
 	}
 }
@@ -456,7 +414,7 @@ static bool removed_later(const struct avail *av, const struct fline *f)
 
 			if (l->kind != PATCH_LINE_DEL)
 				continue;
-			norm = normalize(l->text, l->len, &n);
+			norm = ws_normalize(l->text, l->len, &n);
 			eq = fline_eq(f, norm, n);
 			free(norm);
 			if (eq)
@@ -1208,9 +1166,9 @@ static void hunkctx_init(struct hunkctx *hc, const struct patch_hunk *h,
 
 		x->l = &h->lines[i];
 		x->kind = h->lines[i].kind;
-		x->norm = normalize(x->l->text, x->l->len, &x->nlen);
+		x->norm = ws_normalize(x->l->text, x->l->len, &x->nlen);
 		x->blank = !x->nlen;
-		x->trivial = x->blank || is_trivial(x->norm, x->nlen);
+		x->trivial = x->blank || line_is_trivial(x->norm, x->nlen);
 	}
 	/* Whitespace-only change: both sides equal once normalised. */
 	{
@@ -1262,6 +1220,66 @@ static void set_applied_status(struct locate_hunk_result *hr,
 				"matched ignoring whitespace");
 }
 
+/* Is line k of the file a definition head that a '+' line of the patch adds? */
+static bool head_added(const struct locator *lc, long k)
+{
+	const struct line *l = &lc->view.v[k];
+
+	for (size_t i = 0; i < lc->pf->nr; i++) {
+		const struct patch_hunk *h = &lc->pf->hunks[i];
+
+		for (size_t j = 0; j < h->nr; j++)
+			if (h->lines[j].kind == PATCH_LINE_ADD &&
+			    h->lines[j].len == l->len &&
+			    !memcmp(h->lines[j].text, l->p, l->len) &&
+			    scope_is_head(l->p, l->len))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * A hunk that lands anywhere but where its header says must land in the
+ * definition its header names (scope.h), the one the upstream diff
+ * changed, or in one the patch itself starts (a patch that splits or
+ * renames a function moves its later hunks into the new one): a fuzzy
+ * match in the function next door is the worst thing this tool could
+ * commit. `start` is where the hunk's first line would stand. Returns
+ * NULL, or the reason to refuse (owned).
+ */
+static char *guard_scope(const struct locator *lc, const struct hunkctx *hc,
+			 long start, const char *how)
+{
+	const char *sec = hc->h->section;
+	long git, gnu;
+
+	if (!lc->scoped || !sec || !*sec || scope_same(&lc->view, start, sec))
+		return NULL;
+	scope_before(&lc->view, start, &git, &gnu);
+	if (git >= 0 && head_added(lc, git))
+		return NULL;
+	if (git < 0)
+		return xstrfmt("would land before any definition, not in "
+			       "'%s'; refusing %s apply",
+			       sec, how);
+	return xstrfmt("would land in '%.*s' (line %ld), not in '%s'; "
+		       "refusing %s apply",
+		       (int)(lc->view.v[git].len > 60 ? 60 :
+							lc->view.v[git].len),
+		       lc->view.v[git].p, git + 1, sec, how);
+}
+
+/* Whether a post-image found away from its place is out of scope. */
+static bool out_of_scope(const struct locator *lc, const struct hunkctx *hc,
+			 long start)
+{
+	char *why = guard_scope(lc, hc, start, "");
+	bool out = why != NULL;
+
+	free(why);
+	return out;
+}
+
 /* Apply the match of the old side, or refuse it. */
 static void take_pre(struct locator *lc, struct locate_hunk_result *hr,
 		     const struct hunkctx *hc, const struct level *lv,
@@ -1281,6 +1299,9 @@ static void take_pre(struct locator *lc, struct locate_hunk_result *hr,
 		why = guard_ambiguous(lc, hc, lv, pre, guess, hit);
 	if (!why && (lv->fuzz || lv->ws || hr->offset || hc->damaged))
 		why = guard(lc, hc, lv, pre, map, hit->pos, end);
+	if (!why && (lv->fuzz || lv->ws || hr->offset || hc->damaged))
+		why = guard_scope(lc, hc, hit->pos - old_before(hc, lv->a),
+				  lv->fuzz ? "fuzzy" : "inexact");
 	if (why) {
 		hr->status = HUNK_FAILED;
 		hr->reason = why;
@@ -1338,7 +1359,11 @@ static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 					 guess);
 			} else if (qh.found &&
 				   (!ph.found || !pre.n || !qh.dist ||
-				    (ph.pos >= qh.pos && ph.pos < qh.end))) {
+				    (ph.pos >= qh.pos && ph.pos < qh.end)) &&
+				   (!qh.dist ||
+				    !out_of_scope(lc, hc,
+						  qh.pos - new_before(hc,
+								      lv.a)))) {
 				/*
 				 * The post-image is there; a pre-image found
 				 * inside it is only its own context (a hunk
@@ -1441,6 +1466,15 @@ int locate_apply(struct locate_result *res, const struct patch_file *pf,
 	lc.opts = opts ? opts : &defaults;
 	lc.res = res;
 	ftext_split(&lc.file, buf, len);
+	lc.view.v = xcalloc(lc.file.nr + 1, sizeof(*lc.view.v));
+	lc.view.nr = lc.view.alloc = lc.file.nr;
+	for (size_t i = 0; i < lc.file.nr; i++) {
+		lc.view.v[i].p = lc.file.v[i].p;
+		lc.view.v[i].len = lc.file.v[i].len;
+		lc.view.v[i].norm = lc.file.v[i].norm;
+		lc.view.v[i].nlen = lc.file.v[i].nlen;
+	}
+	lc.scoped = ends_with(path, ".c") || ends_with(path, ".h");
 	if (lc.opts->reference) {
 		ftext_split(&lc.ref, lc.opts->reference,
 			    lc.opts->reference_len);
@@ -1474,6 +1508,7 @@ int locate_apply(struct locate_result *res, const struct patch_file *pf,
 		res->presence = LOCATE_PRESENT_SOME;
 
 	free(lc.removed);
+	free(lc.view.v);
 	ftext_release(&lc.file);
 	ftext_release(&lc.ref);
 	return ret;

@@ -759,7 +759,10 @@ static bool is_hex40(const char *p)
 	       !isxdigit((unsigned char)p[40]);
 }
 
-/* "commit <sha> upstream." first; else "[ Upstream commit <sha> ]". */
+/*
+ * "commit <sha> upstream." first; else "[ Upstream commit <sha> ]";
+ * else "(cherry picked from commit <sha>)".
+ */
 static void parse_upstream(struct mail *m)
 {
 	const char *buf = m->message, *end = buf + strlen(buf), *p, *v;
@@ -780,6 +783,15 @@ static void parse_upstream(struct mail *m)
 		for (v = p + 1; v < e && *v == ' '; v++)
 			;
 		if (line_has_key(v, e, "upstream commit ", &v) && is_hex40(v)) {
+			m->upstream_commit = xstrndup(v, 40);
+			return;
+		}
+	}
+	/* git cherry-pick -x: "(cherry picked from commit <sha>)". */
+	for (p = buf; p < end; p = next_line(p, end)) {
+		if (line_has_key(p, eol(p, end), "(cherry picked from commit ",
+				 &v) &&
+		    is_hex40(v)) {
 			m->upstream_commit = xstrndup(v, 40);
 			return;
 		}

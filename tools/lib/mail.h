@@ -131,7 +131,10 @@ struct mail {
 	struct trailer *trailers;
 	size_t trailers_nr, trailers_alloc;
 	struct stable_tag stable;
-	/* "commit <sha> upstream." or "[ Upstream commit <sha> ]", or NULL */
+	/*
+	 * "commit <sha> upstream.", "[ Upstream commit <sha> ]" or
+	 * "(cherry picked from commit <sha>)", or NULL
+	 */
 	char *upstream_commit;
 
 	/*

@@ -75,8 +75,7 @@ struct matrix_branch *matrix_find_branch(const struct matrix *m,
 	return NULL;
 }
 
-struct matrix_branch *matrix_branch_of(const struct matrix *m,
-				       const char *name)
+struct matrix_branch *matrix_branch_of(const struct matrix *m, const char *name)
 {
 	for (size_t i = 0; i < m->branches_nr; i++) {
 		struct matrix_branch *b = m->branches[i];
@@ -119,7 +118,7 @@ struct matrix_key {
 	const char *section;
 	const char *sub;
 	const char *key;
-	const char *value;	/* "" when absent */
+	const char *value; /* "" when absent */
 };
 
 static int parse_matrix(struct matrix *m, const struct matrix_key *k)
@@ -134,7 +133,8 @@ static int parse_matrix(struct matrix *m, const struct matrix_key *k)
 		if (strchr(k->value, '/') || k->value[0] == '.')
 			return error_set("matrix '%s': [matrix] trees = '%s' "
 					 "must be a plain name, as in "
-					 "'corpus'", m->path, k->value);
+					 "'corpus'",
+					 m->path, k->value);
 		m->trees = xstrdup(k->value);
 		return 0;
 	}
@@ -161,7 +161,8 @@ static int parse_release(struct matrix *m, const struct matrix_key *k)
 
 	if (!*k->sub)
 		return error_set("matrix '%s': section [release] needs a name, "
-				 "as in [release \"6.12.111\"]", m->path);
+				 "as in [release \"6.12.111\"]",
+				 m->path);
 	if (!strcmp(k->key, "package"))
 		field = &source_get(m, k->sub)->package;
 	else if (!strcmp(k->key, "version"))
@@ -179,13 +180,15 @@ static int parse_branch(struct matrix *m, const struct matrix_key *k)
 
 	if (!*k->sub)
 		return error_set("matrix '%s': section [branch] needs a name, "
-				 "as in [branch \"linux-6.12.y\"]", m->path);
+				 "as in [branch \"linux-6.12.y\"]",
+				 m->path);
 	if (strcmp(k->key, "release"))
 		return 0;
 	b = branch_get(m, k->sub);
 	if (!*k->value)
-		return error_set("matrix '%s': branch '%s' has an empty release",
-				 m->path, b->name);
+		return error_set(
+			"matrix '%s': branch '%s' has an empty release",
+			m->path, b->name);
 	ALLOC_GROW(b->names, b->names_nr + 1, b->names_alloc);
 	b->names[b->names_nr++] = xstrdup(k->value);
 	return 0;
@@ -238,8 +241,9 @@ static int check_ref(const struct matrix *m, const char *what,
 		valid = 0;
 	strbuf_release(&ref);
 	if (!valid)
-		return error_set("matrix '%s': %s '%s' cannot be a git ref name",
-				 m->path, what, name);
+		return error_set(
+			"matrix '%s': %s '%s' cannot be a git ref name",
+			m->path, what, name);
 	return 0;
 }
 
@@ -268,10 +272,11 @@ static int resolve(struct matrix *m)
 				matrix_branch_of(m, b->names[j]);
 
 			if (!s)
-				return error_set("matrix '%s': branch '%s' "
-						 "lists release '%s', which has "
-						 "no [release] section",
-						 m->path, b->name, b->names[j]);
+				return error_set(
+					"matrix '%s': branch '%s' "
+					"lists release '%s', which has "
+					"no [release] section",
+					m->path, b->name, b->names[j]);
 			for (size_t k = 0; k < j; k++)
 				if (!strcmp(b->names[k], b->names[j]))
 					owner = NULL;

@@ -21,7 +21,9 @@
 #include <archive_entry.h>
 #include <gio/gio.h>
 
+#include "lib/changelog.h"
 #include "lib/debpkg.h"
+#include "lib/wordindex.h"
 #include "trees.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -54,9 +56,9 @@ void trees_result_release(struct trees_result *r)
 struct item {
 	struct item *next;
 	char *path;
-	unsigned type;		/* AE_IF*, or 0 for a hardlink */
+	unsigned type; /* AE_IF*, or 0 for a hardlink */
 	unsigned perm;
-	char *link;		/* symlink or hardlink target */
+	char *link; /* symlink or hardlink target */
 	char *data;
 	size_t len;
 };
@@ -66,11 +68,11 @@ struct queue {
 	pthread_cond_t more, room;
 	struct item *head, *tail;
 	size_t bytes;
-	bool done;		/* the reader has finished */
-	bool stop;		/* the writer has failed: reader, stop */
-	struct strbuf error;	/* the reader's error, if any */
+	bool done; /* the reader has finished */
+	bool stop; /* the writer has failed: reader, stop */
+	struct strbuf error; /* the reader's error, if any */
 	struct archive *tar;
-	unsigned long long read;	/* uncompressed bytes, for progress */
+	unsigned long long read; /* uncompressed bytes, for progress */
 };
 
 static void item_free(struct item *it)
@@ -85,7 +87,8 @@ static int read_content(struct queue *q, struct item *it,
 			struct archive_entry *e)
 {
 	size_t alloc = archive_entry_size_is_set(e) ?
-			       (size_t)archive_entry_size(e) : 0;
+			       (size_t)archive_entry_size(e) :
+			       0;
 	la_ssize_t n;
 
 	it->data = xmalloc(alloc + 1);
@@ -97,8 +100,8 @@ static int read_content(struct queue *q, struct item *it,
 		n = archive_read_data(q->tar, it->data + it->len,
 				      alloc - it->len);
 		if (n < 0) {
-			strbuf_addf(&q->error, "cannot read '%s': %s",
-				    it->path, debpkg_archive_error(q->tar));
+			strbuf_addf(&q->error, "cannot read '%s': %s", it->path,
+				    debpkg_archive_error(q->tar));
 			return -1;
 		}
 		if (!n)
@@ -147,15 +150,18 @@ static void *reader(void *data)
 		}
 		it = xcalloc(1, sizeof(*it));
 		it->path = xstrdup(archive_entry_pathname(e) ?
-					   archive_entry_pathname(e) : "");
+					   archive_entry_pathname(e) :
+					   "");
 		it->perm = archive_entry_perm(e);
 		if (archive_entry_hardlink(e)) {
 			it->link = xstrdup(archive_entry_hardlink(e));
 		} else {
 			it->type = archive_entry_filetype(e);
 			if (it->type == AE_IFLNK)
-				it->link = xstrdup(archive_entry_symlink(e) ?
-							   archive_entry_symlink(e) : "");
+				it->link = xstrdup(
+					archive_entry_symlink(e) ?
+						archive_entry_symlink(e) :
+						"");
 		}
 		if (it->type == AE_IFREG && read_content(q, it, e) < 0) {
 			item_free(it);
@@ -206,8 +212,8 @@ struct pack_obj {
 
 struct pack {
 	git_odb *odb;
-	char *dir;		/* objects/pack */
-	char *tmp;		/* the pack being written */
+	char *dir; /* objects/pack */
+	char *tmp; /* the pack being written */
 	int fd;
 	char *buf;
 	size_t len;
@@ -217,7 +223,7 @@ struct pack {
 	bool compress;
 	struct pack_obj *objs;
 	size_t nr, alloc;
-	uint32_t *set;		/* open addressing: index + 1, or 0 */
+	uint32_t *set; /* open addressing: index + 1, or 0 */
 	size_t set_size;
 };
 
@@ -237,8 +243,9 @@ static void crc_init(void)
 	}
 	for (uint32_t i = 0; i < 256; i++)
 		for (int t = 1; t < 8; t++)
-			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
-					  crc_table[0][crc_table[t - 1][i] & 0xff];
+			crc_table[t][i] =
+				(crc_table[t - 1][i] >> 8) ^
+				crc_table[0][crc_table[t - 1][i] & 0xff];
 }
 
 /* zlib's crc32(), slicing by 8. */
@@ -246,8 +253,9 @@ static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 {
 	crc = ~crc;
 	while (n >= 8) {
-		uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-				     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+		uint32_t lo = crc ^
+			      ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+			       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
 		uint32_t hi = (uint32_t)p[4] | (uint32_t)p[5] << 8 |
 			      (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
 
@@ -313,8 +321,8 @@ static int pack_init(struct pack *pk, git_repository *repo, git_odb *odb)
 	pk->buf = xmalloc(PACK_BUFSIZE);
 	memcpy(pk->buf, head, sizeof(head));
 	pk->len = pk->offset = sizeof(head);
-	pk->z = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB,
-						  1));
+	pk->z = G_CONVERTER(
+		g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 1));
 	pk->store = G_CONVERTER(
 		g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 0));
 	pk->set_size = 1 << 17;
@@ -601,8 +609,8 @@ out:
 /* --- the writer: paths, blobs, trees ----------------------------------- */
 
 struct entry {
-	char *path;		/* top directory stripped */
-	char *hardlink;		/* target path (stripped), resolved later */
+	char *path; /* top directory stripped */
+	char *hardlink; /* target path (stripped), resolved later */
 	git_oid oid;
 	unsigned mode;
 	size_t seq;
@@ -611,8 +619,8 @@ struct entry {
 struct import {
 	git_repository *repo;
 	git_odb *odb;
-	const char *deb;	/* for messages */
-	char *top;		/* the top directory, stripped */
+	const char *deb; /* for messages */
+	char *top; /* the top directory, stripped */
 	struct pack pack;
 	struct entry *entries;
 	size_t entries_nr, entries_alloc;
@@ -641,7 +649,8 @@ static int check_path(struct import *im, struct strbuf *out, bool *skip,
 	toplen = strlen(im->top);
 	if (strncmp(p, im->top, toplen) || (p[toplen] && p[toplen] != '/'))
 		return error_set("package '%s': path '%s' is outside the top "
-				 "directory '%s'", im->deb, path, im->top);
+				 "directory '%s'",
+				 im->deb, path, im->top);
 	p += toplen;
 	while (*p == '/')
 		p++;
@@ -662,8 +671,8 @@ static int check_path(struct import *im, struct strbuf *out, bool *skip,
 		    (n == 2 && c[0] == '.' && c[1] == '.') ||
 		    (n == 4 && !strncasecmp(c, ".git", 4)))
 			return error_set("package '%s': path '%s' has a '%.*s' "
-					 "component", im->deb, path, (int)n,
-					 c);
+					 "component",
+					 im->deb, path, (int)n, c);
 		if (!*slash)
 			break;
 	}
@@ -737,8 +746,8 @@ static int write_item(struct import *im, struct item *it, struct strbuf *path)
 	case AE_IFLNK:
 		if (!link_inside(path->buf, it->link)) {
 			error_set("package '%s': symlink '%s' points outside "
-				  "the tree ('%s')", im->deb, it->path,
-				  it->link);
+				  "the tree ('%s')",
+				  im->deb, it->path, it->link);
 			goto out;
 		}
 		e = add_entry(im, path->buf, GIT_FILEMODE_LINK);
@@ -763,7 +772,8 @@ static int write_item(struct import *im, struct item *it, struct strbuf *path)
 		break;
 	default:
 		error_set("package '%s': '%s' is not a file, directory or "
-			  "symlink", im->deb, it->path);
+			  "symlink",
+			  im->deb, it->path);
 		goto out;
 	}
 	ret = 0;
@@ -843,8 +853,8 @@ static int build_tree(struct import *im, git_oid *out, size_t lo, size_t hi,
 
 		j = i + 1;
 		if (slash) {
-			while (j < hi &&
-			       !strncmp(im->entries[j].path + plen, base, n + 1))
+			while (j < hi && !strncmp(im->entries[j].path + plen,
+						  base, n + 1))
 				j++;
 			if (build_tree(im, &oid, i, j, plen + n + 1) < 0)
 				goto out;
@@ -852,8 +862,8 @@ static int build_tree(struct import *im, git_oid *out, size_t lo, size_t hi,
 		}
 		if (last && last_len == n && !memcmp(last, base, n)) {
 			error_set("package '%s': '%.*s' is both a file and a "
-				  "directory", im->deb, (int)(plen + n),
-				  e->path);
+				  "directory",
+				  im->deb, (int)(plen + n), e->path);
 			goto out;
 		}
 		last = base;
@@ -945,8 +955,7 @@ static int write_items(struct import *im, struct queue *q,
 
 int trees_import(struct trees_import_info *info, git_repository *repo,
 		 const char *deb_path, const char *package,
-		 struct trees_progress *progress,
-		 const struct trees_opts *opts)
+		 struct trees_progress *progress, const struct trees_opts *opts)
 {
 	struct import im = { .repo = repo, .deb = deb_path };
 	struct queue q = { .lock = PTHREAD_MUTEX_INITIALIZER,
@@ -993,8 +1002,7 @@ int trees_import(struct trees_import_info *info, git_repository *repo,
 	report(opts, progress, TREES_WRITING);
 	if (settle_entries(&im) < 0 ||
 	    build_tree(&im, &info->tree, 0, im.entries_nr, 0) < 0 ||
-	    pack_finish(&im.pack) < 0 ||
-	    debpkg_finish(&d, info->sha256) < 0)
+	    pack_finish(&im.pack) < 0 || debpkg_finish(&d, info->sha256) < 0)
 		goto out;
 	info->files = im.entries_nr;
 	ret = 0;
@@ -1077,7 +1085,8 @@ static int check_selection(const struct matrix *m,
 	for (size_t i = 0; i < opts->releases_nr; i++)
 		if (!matrix_branch_of(m, opts->releases[i]))
 			return error_set("matrix '%s': release '%s' is on no "
-					 "branch", m->path, opts->releases[i]);
+					 "branch",
+					 m->path, opts->releases[i]);
 	return 0;
 }
 
@@ -1183,8 +1192,8 @@ struct provision {
 	git_repository *repo;
 	const struct matrix *m;
 	const struct trees_opts *opts;
-	char *debs;		/* <cache>/debs */
-	size_t done;		/* releases imported so far */
+	char *debs; /* <cache>/debs */
+	size_t done; /* releases imported so far */
 	struct trees_progress progress;
 };
 
@@ -1226,12 +1235,14 @@ static int make_commit(struct provision *pv, git_oid *out,
 
 	strbuf_addf(&msg, "Linux %s from Debian's %s %s\n\n", s->name,
 		    s->package, s->version);
-	strbuf_addf(&msg, "The tree of /usr/src/%s.tar.* in the Debian package, "
-			  "imported\nby 'backport trees'.\n\n", s->package);
-	strbuf_addf(&msg, "Release: %s\nPackage: %s\nVersion: %s\n"
-			  "Deb-SHA256: %s\nFiles: %zu\n",
-		    s->name, s->package, s->version, info->sha256,
-		    info->files);
+	strbuf_addf(&msg,
+		    "The tree of /usr/src/%s.tar.* in the Debian package, "
+		    "imported\nby 'backport trees'.\n\n",
+		    s->package);
+	strbuf_addf(&msg,
+		    "Release: %s\nPackage: %s\nVersion: %s\n"
+		    "Deb-SHA256: %s\nFiles: %zu\n",
+		    s->name, s->package, s->version, info->sha256, info->files);
 	if (git_signature_new(&sig, TREES_NAME, TREES_EMAIL, info->mtime, 0) <
 		    0 ||
 	    git_tree_lookup(&tree, pv->repo, &info->tree) < 0 ||
@@ -1265,8 +1276,8 @@ static int relink(struct provision *pv, git_oid *out, git_commit *old,
 			      git_commit_committer(old), NULL,
 			      git_commit_message(old), tree, parent ? 1 : 0,
 			      (const git_commit **)&pc) < 0) {
-		error_git("cannot rewrite commit %s", git_oid_tostr_s(
-				  git_commit_id(old)));
+		error_git("cannot rewrite commit %s",
+			  git_oid_tostr_s(git_commit_id(old)));
 		goto out;
 	}
 	ret = 0;
@@ -1284,8 +1295,8 @@ static int set_ref(struct provision *pv, const char *name, const git_oid *oid,
 	int err;
 
 	if (old)
-		err = git_reference_create_matching(&ref, pv->repo, name, oid, 1,
-						    old, why);
+		err = git_reference_create_matching(&ref, pv->repo, name, oid,
+						    1, old, why);
 	else
 		err = git_reference_create(&ref, pv->repo, name, oid, 0, why);
 	git_reference_free(ref);
@@ -1325,8 +1336,8 @@ static int import_source(struct provision *pv, git_oid *commit,
 		goto out;
 	}
 	if (want.len && strcmp(want.buf, info.sha256)) {
-		error_set("package '%s': SHA256 %s differs from apt's %s",
-			  deb, info.sha256, want.buf);
+		error_set("package '%s': SHA256 %s differs from apt's %s", deb,
+			  info.sha256, want.buf);
 		if (origin == DEBPKG_FROM_CACHE)
 			unlink(deb);
 		goto out;
@@ -1336,16 +1347,105 @@ static int import_source(struct provision *pv, git_oid *commit,
 	clock_gettime(CLOCK_MONOTONIC, &t2);
 	rr->files = info.files;
 	memcpy(rr->sha256, info.sha256, sizeof(rr->sha256));
-	rr->fetch_seconds = (t1.tv_sec - t0.tv_sec) +
-			    (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	rr->import_seconds = (t2.tv_sec - t1.tv_sec) +
-			     (t2.tv_nsec - t1.tv_nsec) / 1e9;
+	rr->fetch_seconds =
+		(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	rr->import_seconds =
+		(t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9;
 	ret = 0;
 out:
 	if (ret)
 		error_prefix("release '%s': ", s->name);
 	strbuf_release(&want);
 	free(deb);
+	return ret;
+}
+
+/*
+ * The stable titles of release `s`'s Debian changelog, as a note on its
+ * commit under TREES_CHANGELOG_NOTES (changelog.h), unless one is there:
+ * the history a Debian tree lacks, for `apply` to find patches in.
+ */
+static int note_changelog(struct provision *pv, const git_oid *commit,
+			  const struct matrix_source *s)
+{
+	struct debpkg_fetch_opts fo = DEBPKG_FETCH_OPTS_INIT;
+	struct changelog cl = CHANGELOG_INIT;
+	struct strbuf text = STRBUF_INIT, note = STRBUF_INIT;
+	git_signature *sig = NULL;
+	git_note *old = NULL;
+	char *deb = NULL, *prefix = NULL, *list = NULL;
+	git_oid oid;
+	int ret = -1;
+
+	if (!git_note_read(&old, pv->repo, TREES_CHANGELOG_NOTES, commit)) {
+		git_note_free(old);
+		return 0;
+	}
+	error_clear();
+	fo.deb_dir = pv->opts->deb_dir;
+	fo.cache_dir = pv->debs;
+	if (debpkg_fetch(&deb, NULL, s->package, s->version, &fo) < 0)
+		goto out;
+	prefix = xstrfmt("usr/share/doc/%s/changelog.Debian", s->package);
+	if (debpkg_read(&text, deb, prefix) < 0)
+		goto out;
+	/* No changelog (not Debian's): an empty list, said once. */
+	changelog_parse(&cl, text.buf, text.len);
+	list = changelog_format(&cl);
+	strbuf_addf(&note,
+		    "Upstream stable patches listed in the changelog of "
+		    "%s %s, oldest first (%zu)\n\n%s",
+		    s->package, s->version, cl.nr, list);
+	if (git_signature_now(&sig, TREES_NAME, TREES_EMAIL) < 0 ||
+	    git_note_create(&oid, pv->repo, TREES_CHANGELOG_NOTES, sig, sig,
+			    commit, note.buf, 0) < 0) {
+		error_git("cannot write the changelog note of '%s'", s->name);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret)
+		error_prefix("release '%s': ", s->name);
+	git_signature_free(sig);
+	changelog_release(&cl);
+	strbuf_release(&text);
+	strbuf_release(&note);
+	free(list);
+	free(prefix);
+	free(deb);
+	return ret;
+}
+
+/*
+ * The word index of the release's tree (wordindex.h), unless the cache
+ * has it: built here, where a gigabyte of sources is read anyway, so
+ * that `apply` never waits for it.
+ */
+static int index_words(struct provision *pv, const git_oid *commit,
+		       const struct matrix_source *s)
+{
+	struct wordindex wi = WORDINDEX_INIT;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	int ret = -1;
+
+	if (git_commit_lookup(&c, pv->repo, commit) < 0 ||
+	    git_commit_tree(&tree, c) < 0) {
+		error_git("release '%s': cannot read its tree", s->name);
+		goto out;
+	}
+	ret = 0;
+	if (wordindex_exists(git_tree_id(tree), pv->opts->cache))
+		goto out;
+	pv->progress.release = s->name;
+	report(pv->opts, &pv->progress, TREES_INDEXING);
+	ret = wordindex_get(&wi, pv->repo, tree, pv->opts->cache);
+	if (ret < 0)
+		error_prefix("release '%s': ", s->name);
+out:
+	wordindex_release(&wi);
+	git_tree_free(tree);
+	git_commit_free(c);
 	return ret;
 }
 
@@ -1368,11 +1468,12 @@ static int provision_source(struct provision *pv, git_oid *commit,
 	if (r < 0)
 		goto out;
 	if (!r && git_commit_lookup(&c, pv->repo, &old) < 0)
-		c = NULL;	/* a tag of something else: import again */
+		c = NULL; /* a tag of something else: import again */
 	if (c && trailer_is(git_commit_message(c), "Package", s->package) &&
 	    trailer_is(git_commit_message(c), "Version", s->version)) {
 		const git_oid *cp = git_commit_parentcount(c) ?
-					    git_commit_parent_id(c, 0) : NULL;
+					    git_commit_parent_id(c, 0) :
+					    NULL;
 
 		if ((!cp && !parent) ||
 		    (cp && parent && git_oid_equal(cp, parent))) {
@@ -1393,6 +1494,10 @@ static int provision_source(struct provision *pv, git_oid *commit,
 	ret = set_ref(pv, tag.buf, commit, r ? NULL : &old,
 		      "backport trees: import");
 out:
+	if (!ret)
+		ret = note_changelog(pv, commit, s);
+	if (!ret)
+		ret = index_words(pv, commit, s);
 	if (!ret)
 		git_oid_cpy(&rr->commit, commit);
 	git_commit_free(c);
@@ -1415,7 +1520,8 @@ static int provision_branch(struct provision *pv, struct trees_result *res,
 		goto out;
 	has_ref = !r;
 	for (size_t i = 0; i < upto; i++) {
-		struct trees_release_result *rr = add_release(br, b->sources[i]);
+		struct trees_release_result *rr =
+			add_release(br, b->sources[i]);
 		const git_oid *parent = i ? &tip : NULL;
 		git_oid next;
 
@@ -1454,9 +1560,10 @@ static int open_default(git_repository **repo, const char *path)
 {
 	git_repository_init_options io;
 
-	git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
-	if (!git_repository_open_ext(repo, path,
-				     GIT_REPOSITORY_OPEN_NO_SEARCH, NULL))
+	git_repository_init_options_init(&io,
+					 GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+	if (!git_repository_open_ext(repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+				     NULL))
 		return 0;
 	io.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
 	io.description = "Real stable kernel trees, imported by backport trees";
@@ -1525,7 +1632,8 @@ int trees_provision(struct trees_result *res, const struct matrix *m,
 	for (size_t i = 0; i < m->branches_nr; i++) {
 		size_t upto = selected(m->branches[i], opts);
 
-		if (upto && provision_branch(&pv, res, m->branches[i], upto) < 0)
+		if (upto &&
+		    provision_branch(&pv, res, m->branches[i], upto) < 0)
 			goto out;
 	}
 	ret = 0;

@@ -37,6 +37,16 @@
  * changed parent (a release added before it) only rewrites the commit.
  */
 
+/*
+ * Each release commit carries a note with the upstream stable patches
+ * its Debian changelog lists (changelog.h: "<release>\t<title>" lines,
+ * oldest first), written at import or by a later run that finds it
+ * missing: a Debian tree has one commit per release, and this is the
+ * history `apply` searches for a patch that is already there. And each
+ * release's tree gets its word index in the cache (wordindex.h).
+ */
+#define TREES_CHANGELOG_NOTES "refs/notes/backport/changelog"
+
 enum trees_action {
 	TREES_PRESENT,		/* the tag already holds the right commit */
 	TREES_IMPORTED,		/* imported from its package now */
@@ -86,6 +96,7 @@ enum trees_phase {
 	TREES_FETCHING,		/* finding or downloading the package */
 	TREES_READING,		/* reading the tarball, writing blobs */
 	TREES_WRITING,		/* writing trees, commit and refs */
+	TREES_INDEXING,		/* the word index of a tree (wordindex.h) */
 };
 
 struct trees_progress {

@@ -77,3 +77,11 @@ void strvec_sort(struct strvec *sv)
 	if (sv->nr > 1)
 		qsort(sv->v, sv->nr, sizeof(*sv->v), cmp_str);
 }
+
+bool strvec_has(const struct strvec *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->nr; i++)
+		if (!strcmp(sv->v[i], s))
+			return true;
+	return false;
+}

@@ -2,6 +2,7 @@
 #ifndef BACKPORT_STRVEC_H
 #define BACKPORT_STRVEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -15,7 +16,10 @@ struct strvec {
 };
 
 extern char *strvec_empty[];
-#define STRVEC_INIT { strvec_empty, 0, 0 }
+#define STRVEC_INIT                \
+	{                          \
+		strvec_empty, 0, 0 \
+	}
 
 void strvec_init(struct strvec *sv);
 void strvec_push(struct strvec *sv, const char *s);
@@ -27,5 +31,7 @@ void strvec_pushv(struct strvec *sv, const char *const *v);
 void strvec_clear(struct strvec *sv);
 /* Sort the strings (strcmp order). */
 void strvec_sort(struct strvec *sv);
+/* Whether `s` is one of the strings. */
+bool strvec_has(const struct strvec *sv, const char *s);
 
 #endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BACKPORT_JUDGE_H
+#define BACKPORT_JUDGE_H
+
+#include <stdbool.h>
+
+#include <git2.h>
+
+#include "apply.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+
+/*
+ * judge: how one patch gets its verdict on one target, inside apply (the
+ * order is apply.h's); internal to apply.c, judge.c and replay.c.
+ *
+ *	struct judge j = { repo, tree, opts, target, apply_patch, patch };
+ *	judge_locate_files(&j, &problems);	// ap->files
+ *	v = judge_located(&j, &problems);	// the verdict, j.detail
+ *	v = judge_replay(&j, v, &copy);		// resolutions, renames
+ */
+struct judge {
+	git_repository *repo;
+	git_tree *tree; /* the tree the patch goes onto */
+	const struct apply_opts *opts;
+	struct apply_target *t;
+	struct apply_patch *ap;
+	const struct patch *patch;
+	struct strbuf detail;
+	/* Replaying a recorded resolution: no fuzz, no whitespace games. */
+	bool exact;
+	/* The mail was damaged (kept when renames rewrite a copy). */
+	bool damaged;
+};
+
+/*
+ * The content of `path` in `tree`. *found is false when it is not there;
+ * a directory or a submodule there is reported in *kind.
+ */
+int judge_read_path(struct strbuf *out, bool *found, git_filemode_t *mode,
+		    const char **kind, git_repository *repo, git_tree *tree,
+		    const char *path);
+
+/* Locate every file of j->patch on j->tree. Fills ap->files. */
+int judge_locate_files(struct judge *j, struct strvec *problems);
+
+/* Hunks of the located files: all, failed, already there, worst status. */
+void judge_count_hunks(const struct apply_patch *ap, size_t *total,
+		       size_t *failed, size_t *already,
+		       enum locate_hunk_status *worst);
+
+/* The verdict of a patch whose files were located; VERDICT__COUNT: error. */
+enum verdict judge_located(struct judge *j, struct strvec *problems);
+
+/*
+ * A patch that failed: its recorded resolution, else the known renames
+ * (replay.c). Returns the new verdict, or `v` unchanged (with ap->files
+ * as they were) when neither helps; VERDICT__COUNT on error. `copy`
+ * holds a renamed patch if one is used.
+ */
+enum verdict judge_replay(struct judge *j, enum verdict v, struct patch *copy);
+
+/* In apply.c. */
+void apply_file_release(struct apply_file *f);
+
+#endif

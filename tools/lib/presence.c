@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * presence: a hunk's change found by content in its function. See
+ * presence.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "patch.h"
+#include "presence.h"
+#include "scope.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+/* The lines of one side of a hunk that count, normalised. */
+struct wanted {
+	struct line *v;
+	size_t nr, alloc;
+};
+
+bool presence_line_counts(const char *norm, size_t nlen)
+{
+	return nlen && !line_is_trivial(norm, nlen);
+}
+
+void presence_release(struct presence *r)
+{
+	free(r->reason);
+	memset(r, 0, sizeof(*r));
+}
+
+static void wanted_release(struct wanted *w)
+{
+	for (size_t i = 0; i < w->nr; i++)
+		free(w->v[i].norm);
+	free(w->v);
+	memset(w, 0, sizeof(*w));
+}
+
+static bool holds(const struct wanted *w, const struct line *l)
+{
+	for (size_t i = 0; i < w->nr; i++)
+		if (w->v[i].nlen == l->nlen &&
+		    !memcmp(w->v[i].norm, l->norm, l->nlen))
+			return true;
+	return false;
+}
+
+/* The counting lines of `h` of `kind`, in order. */
+static void collect(struct wanted *w, const struct patch_hunk *h, char kind)
+{
+	for (size_t i = 0; i < h->nr; i++) {
+		struct line l;
+
+		if (h->lines[i].kind != kind)
+			continue;
+		l.p = h->lines[i].text;
+		l.len = h->lines[i].len;
+		l.norm = ws_normalize(l.p, l.len, &l.nlen);
+		if (!presence_line_counts(l.norm, l.nlen)) {
+			free(l.norm);
+			continue;
+		}
+		ALLOC_GROW(w->v, w->nr + 1, w->alloc);
+		w->v[w->nr++] = l;
+	}
+}
+
+/* Keep in `w` only the lines `other` does not hold. */
+static void keep_unshared(struct wanted *w, const struct wanted *other)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->nr; i++) {
+		if (holds(other, &w->v[i]))
+			free(w->v[i].norm);
+		else
+			w->v[n++] = w->v[i];
+	}
+	w->nr = n;
+}
+
+/* Drop from `a` and `b` the lines both hold: moved, not changed. */
+static void drop_common(struct wanted *a, struct wanted *b)
+{
+	struct wanted orig_b = { 0 };
+
+	for (size_t i = 0; i < b->nr; i++) {
+		struct line l = b->v[i];
+
+		l.norm = xstrdup(b->v[i].norm);
+		ALLOC_GROW(orig_b.v, orig_b.nr + 1, orig_b.alloc);
+		orig_b.v[orig_b.nr++] = l;
+	}
+	keep_unshared(b, a);
+	keep_unshared(a, &orig_b);
+	wanted_release(&orig_b);
+}
+
+static bool same(const struct line *x, const struct line *y)
+{
+	return x->nlen == y->nlen && !memcmp(x->norm, y->norm, x->nlen);
+}
+
+/*
+ * Find `w`'s lines in order in f [from, to]; pos[i] gets each line's
+ * place or -1. Returns how many were found.
+ */
+static size_t in_order(long *pos, const struct wanted *w, const struct lines *f,
+		       long from, long to)
+{
+	size_t found = 0;
+	long k = from;
+
+	for (size_t i = 0; i < w->nr; i++) {
+		long at = -1;
+
+		for (long j = k; j <= to; j++)
+			if (same(&f->v[j], &w->v[i])) {
+				at = j;
+				break;
+			}
+		pos[i] = at;
+		if (at >= 0) {
+			found++;
+			k = at + 1;
+		}
+	}
+	return found;
+}
+
+/* The first of `w`'s lines standing in f [from, to], or -1. */
+static long any_in(const struct wanted *w, const struct lines *f, long from,
+		   long to)
+{
+	for (long j = from; j <= to; j++)
+		for (size_t i = 0; i < w->nr; i++)
+			if (same(&f->v[j], &w->v[i]))
+				return j;
+	return -1;
+}
+
+struct region {
+	long from, to; /* 0-based, inclusive */
+};
+
+struct regions {
+	struct region *v;
+	size_t nr, alloc;
+};
+
+static void add_region(struct regions *rs, long from, long to)
+{
+	for (size_t i = 0; i < rs->nr; i++)
+		if (rs->v[i].from == from && rs->v[i].to == to)
+			return;
+	ALLOC_GROW(rs->v, rs->nr + 1, rs->alloc);
+	rs->v[rs->nr].from = from;
+	rs->v[rs->nr].to = to;
+	rs->nr++;
+}
+
+/* Definitions the hunk's new side starts (a hunk can span several). */
+static unsigned heads_in(const struct patch_hunk *h)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < h->nr; i++)
+		if (h->lines[i].kind != PATCH_LINE_DEL &&
+		    scope_is_head(h->lines[i].text, h->lines[i].len))
+			n++;
+	return n;
+}
+
+/* The next head after line `k`, or -1. */
+static long next_head(const struct lines *f, long k)
+{
+	for (long j = k + 1; j < (long)f->nr; j++)
+		if (scope_is_head(f->v[j].p, f->v[j].len))
+			return j;
+	return -1;
+}
+
+/* From the definition at `head` on, through `extra` more definitions. */
+static long extend(const struct lines *f, long head, unsigned extra)
+{
+	long end = head >= 0 ? scope_end(f, head) : -1;
+
+	if (head < 0) {
+		long first = next_head(f, -1);
+
+		end = first < 0 ? (long)f->nr - 1 : first - 1;
+	}
+	while (extra--) {
+		long n = next_head(f, end);
+
+		if (n < 0)
+			break;
+		end = scope_end(f, n);
+	}
+	return end;
+}
+
+/* Where the hunk's function can be: by its header, else by context. */
+static void find_regions(struct regions *rs, const struct patch_hunk *h,
+			 const struct lines *f, const struct wanted *ctx)
+{
+	unsigned extra = heads_in(h);
+	const char *sec = h->section;
+	long best = -1;
+	size_t best_count = 0;
+
+	if (!f->nr)
+		return;
+	if (sec && *sec) {
+		for (long k = scope_find(f, sec, 0); k >= 0;
+		     k = scope_find(f, sec, k + 1))
+			add_region(rs, k, extend(f, k, extra));
+	} else {
+		add_region(rs, 0, extend(f, -1, extra));
+	}
+	if (rs->nr)
+		return;
+	/* The rarest context line the file holds anchors the function. */
+	for (size_t i = 0; i < ctx->nr; i++) {
+		size_t count = 0;
+
+		for (long j = 0; j < (long)f->nr; j++)
+			count += same(&f->v[j], &ctx->v[i]);
+		if (count && (!best_count || count < best_count)) {
+			best = i;
+			best_count = count;
+		}
+	}
+	if (best < 0 || best_count > 4)
+		return;
+	for (long j = 0; j < (long)f->nr; j++) {
+		long git, gnu;
+
+		if (!same(&f->v[j], &ctx->v[best]))
+			continue;
+		scope_before(f, j, &git, &gnu);
+		add_region(rs, git < 0 ? 0 : git, extend(f, git, extra));
+	}
+}
+
+/*
+ * Judge one region. Returns the state; *at / *still / *found as
+ * presence.h says; `why` gets the reason.
+ */
+static enum presence_state judge(const struct patch_hunk *h,
+				 const struct lines *f, const struct region *rg,
+				 const struct wanted *add,
+				 const struct wanted *del,
+				 const struct wanted *ctx, long *at,
+				 long *still, size_t *found)
+{
+	long *pos = xcalloc(add->nr + ctx->nr + 1, sizeof(*pos));
+	long lo = rg->from, hi = rg->to, margin = h->old_count;
+	enum presence_state st;
+
+	*at = *still = -1;
+	*found = in_order(pos, add, f, rg->from, rg->to);
+	if (add->nr && *found == add->nr) {
+		lo = pos[0] - margin;
+		hi = pos[add->nr - 1] + margin;
+		*at = pos[0];
+	} else if (!add->nr && in_order(pos, ctx, f, rg->from, rg->to)) {
+		long first = -1, last = -1;
+
+		for (size_t i = 0; i < ctx->nr; i++)
+			if (pos[i] >= 0) {
+				if (first < 0)
+					first = pos[i];
+				last = pos[i];
+			}
+		lo = first - margin;
+		hi = last + margin;
+	}
+	if (lo < rg->from)
+		lo = rg->from;
+	if (hi > rg->to)
+		hi = rg->to;
+	*still = any_in(del, f, lo, hi);
+	st = *found == add->nr && *still < 0 ? PRESENCE_PRESENT :
+					       PRESENCE_MISSING;
+	free(pos);
+	return st;
+}
+
+void presence_check(struct presence *r, const struct patch_hunk *h,
+		    const struct lines *f)
+{
+	struct wanted add = { 0 }, del = { 0 }, ctx = { 0 };
+	struct regions rs = { 0 };
+	struct strbuf why = STRBUF_INIT;
+	size_t best_found = 0;
+	long best = -1;
+
+	memset(r, 0, sizeof(*r));
+	collect(&add, h, PATCH_LINE_ADD);
+	collect(&del, h, PATCH_LINE_DEL);
+	collect(&ctx, h, PATCH_LINE_CONTEXT);
+	drop_common(&add, &del);
+	if (!add.nr && !del.nr) {
+		r->state = PRESENCE_UNKNOWN;
+		r->reason = xstrdup("no line of the change tells (only blank, "
+				    "trivial or moved lines)");
+		goto out;
+	}
+	find_regions(&rs, h, f, &ctx);
+	if (!rs.nr) {
+		r->state = PRESENCE_UNKNOWN;
+		r->reason =
+			h->section && *h->section ?
+				xstrfmt("no '%s' in the file", h->section) :
+				xstrdup("none of its context is in the file");
+		goto out;
+	}
+	r->state = PRESENCE_MISSING;
+	for (size_t i = 0; i < rs.nr; i++) {
+		long at, still;
+		size_t found;
+		enum presence_state st = judge(h, f, &rs.v[i], &add, &del, &ctx,
+					       &at, &still, &found);
+
+		if (st == PRESENCE_PRESENT) {
+			r->state = st;
+			r->from = rs.v[i].from + 1;
+			r->to = rs.v[i].to + 1;
+			r->at = at + 1;
+			break;
+		}
+		if (best < 0 || found > best_found ||
+		    (found == best_found && still >= 0 && !r->still)) {
+			best = i;
+			best_found = found;
+			r->from = rs.v[i].from + 1;
+			r->to = rs.v[i].to + 1;
+			r->still = still >= 0 ? still + 1 : 0;
+		}
+	}
+	if (r->state == PRESENCE_PRESENT) {
+		strbuf_addf(&why, "its change stands at %ld, in lines %ld-%ld",
+			    r->at, r->from, r->to);
+	} else {
+		strbuf_addf(&why, "%zu of %zu added lines in lines %ld-%ld",
+			    best_found, add.nr, r->from, r->to);
+		if (r->still)
+			strbuf_addf(&why, ", a removed line still at %ld",
+				    r->still);
+	}
+	r->reason = strbuf_detach(&why, NULL);
+out:
+	free(rs.v);
+	wanted_release(&add);
+	wanted_release(&del);
+	wanted_release(&ctx);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef BACKPORT_PRESENCE_H
+#define BACKPORT_PRESENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/lines.h"
+
+struct patch_hunk;
+
+/*
+ * presence: is a hunk's change in a file when its context moved? The
+ * reverse-apply check (locate.h: HUNK_ALREADY_APPLIED) needs the hunk's
+ * post-image, context included; later patches change that context all
+ * the time, and then neither forward nor reverse application matches.
+ * This looks at the change itself, inside the function it belongs to:
+ *
+ *   A hunk's change is present when its added lines stand in the
+ *   function its header names (or, without a header, the definitions it
+ *   spans), in order, and the lines it removes are gone from where they
+ *   stand.
+ *
+ * A pure module: a hunk and a file's lines in, a state out.
+ *
+ *	struct lines f = LINES_INIT;
+ *	struct presence r;
+ *	lines_split(&f, buf, len);
+ *	presence_check(&r, hunk, &f);
+ *	r.state, r.from, r.to, r.reason
+ *	presence_release(&r);
+ *
+ * Lines are compared whitespace-normalised (util/lines.h); blank and
+ * trivial lines (braces, bare returns, labels: fewer than five
+ * identifier characters) prove nothing and are left out, and so are
+ * lines a hunk both removes and adds (moved, or re-indented).
+ *
+ * Where: the function is found by its header (scope.h); when the file
+ * has no definition of that name (renamed, or a header of another
+ * producer), by the rarest of the hunk's context lines that the file
+ * holds, taking the definition around it. Without either the state is
+ * PRESENCE_UNKNOWN: the code the hunk changes is not in this file.
+ *
+ * "Gone from where they stand": a removed line counts as still there
+ * when it stands between the first and last added line found, or
+ * within the hunk's old length of them (for a hunk that only removes,
+ * near its context lines, else anywhere in the function). A removed line
+ * that is also elsewhere in the function (a second unlock) is not
+ * evidence.
+ */
+
+enum presence_state {
+	PRESENCE_UNKNOWN, /* its function is not in the file */
+	PRESENCE_PRESENT, /* the change is there */
+	PRESENCE_MISSING, /* the function is there, the change is not */
+};
+
+struct presence {
+	enum presence_state state;
+	/* The function looked in, 1-based lines; 0 when none. */
+	long from, to;
+	/* PRESENT: where the first added line stands (1-based), or 0. */
+	long at;
+	/* MISSING: a removed line still there (1-based), or 0. */
+	long still;
+	/* One line: what decided, naming lines ("2 of 3 added lines ..."). */
+	char *reason;
+};
+
+void presence_release(struct presence *r);
+
+/* Judge hunk `h` on the file `f`. `r` is overwritten. */
+void presence_check(struct presence *r, const struct patch_hunk *h,
+		    const struct lines *f);
+
+/*
+ * Does a line count as evidence (not blank, not trivial)? `norm` is
+ * ws_normalize()d.
+ */
+bool presence_line_counts(const char *norm, size_t nlen);
+
+#endif

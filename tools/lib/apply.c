@@ -24,6 +24,13 @@ void apply_target_init(struct apply_target *t)
 
 void apply_file_release(struct apply_file *f)
 {
+	for (size_t h = 0; f->pres && h < f->hunks_nr; h++) {
+		presence_release(&f->pres[h]);
+		free(f->where[h]);
+	}
+	free(f->how);
+	free(f->pres);
+	free(f->where);
 	free(f->path);
 	free(f->old_path);
 	locate_result_release(&f->loc);
@@ -36,7 +43,9 @@ static void apply_patch_release(struct apply_patch *p)
 		apply_file_release(&p->files[i]);
 	free(p->files);
 	free(p->detail);
+	free(p->history);
 	strvec_clear(&p->renames);
+	strvec_clear(&p->needs);
 }
 
 void apply_target_release(struct apply_target *t)
@@ -51,6 +60,8 @@ void apply_target_release(struct apply_target *t)
 	resolution_store_release(&t->store);
 	resolution_store_release(&t->others);
 	hunkmem_release(&t->hunks);
+	provenance_release(&t->history);
+	wordindex_release(&t->words);
 	renames_release(&t->renames);
 	apply_target_init(t);
 }
@@ -119,37 +130,6 @@ static int resolve_target(git_commit **out, git_repository *repo,
 	if (ret < 0)
 		return error_git("'%s' is not a commit", t->name);
 	return 0;
-}
-
-/* Is a commit titled `title` among the `depth` last of `from`? */
-static int find_in_history(git_oid *found, git_repository *repo,
-			   const git_oid *from, const char *title,
-			   unsigned depth)
-{
-	git_revwalk *walk = NULL;
-	git_oid oid;
-	int ret = 0;
-
-	if (git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_push(walk, from) < 0)
-		return error_git("cannot walk history");
-	git_revwalk_sorting(walk, GIT_SORT_TIME);
-	while (depth-- && !git_revwalk_next(&oid, walk)) {
-		git_commit *c = NULL;
-
-		if (git_commit_lookup(&c, repo, &oid) < 0)
-			break;
-		if (git_commit_summary(c) &&
-		    !strcmp(git_commit_summary(c), title)) {
-			git_oid_cpy(found, &oid);
-			ret = 1;
-		}
-		git_commit_free(c);
-		if (ret)
-			break;
-	}
-	git_revwalk_free(walk);
-	return ret;
 }
 
 static char *commit_message(const struct mail *m, const struct apply_patch *ap,
@@ -301,14 +281,14 @@ static int judge_patch(struct apply_target *t, git_repository *repo,
 	struct patch renamed = PATCH_INIT;
 	struct apply_patch *ap;
 	const struct mail *m = sp->mail;
-	git_oid found;
 	enum verdict v;
-	int ret = -1, hist;
+	int ret = -1;
 
 	ALLOC_GROW(t->patches, t->nr + 1, t->alloc);
 	ap = &t->patches[t->nr++];
 	memset(ap, 0, sizeof(*ap));
 	strvec_init(&ap->renames);
+	strvec_init(&ap->needs);
 	ap->sp = sp;
 	git_oid_cpy(&ap->before, &t->tip);
 	j.ap = ap;
@@ -318,24 +298,12 @@ static int judge_patch(struct apply_target *t, git_repository *repo,
 
 	if (judge_locate_files(&j, &problems) < 0)
 		goto out;
-	hist = find_in_history(&found, repo, &t->base, m->subj.title,
-			       opts->history_depth);
-	if (hist < 0)
+	v = judge_located(&j, &problems);
+	if (v == VERDICT__COUNT)
 		goto out;
-	if (hist) {
-		char hex[GIT_OID_SHA1_HEXSIZE + 1];
-
-		git_oid_tostr(hex, sizeof(hex), &found);
-		strbuf_addf(&j.detail, "as commit %.12s (same title)", hex);
-		v = VERDICT_ALREADY_PRESENT;
-	} else {
-		v = judge_located(&j, &problems);
-		if (v == VERDICT__COUNT)
-			goto out;
-		v = judge_replay(&j, v, &renamed);
-		if (v == VERDICT__COUNT)
-			goto out;
-	}
+	v = judge_replay(&j, v, &renamed);
+	if (v == VERDICT__COUNT)
+		goto out;
 	if (m->stable.present && !opts->all_branches && t->version &&
 	    !stable_tag_wants(&m->stable, t->version)) {
 		struct strbuf d = STRBUF_INIT;
@@ -505,29 +473,49 @@ bool apply_target_failed(const struct apply_target *t)
 	return false;
 }
 
-static json_t *hunk_json(const struct locate_hunk_result *hr,
+/*
+ * One hunk: where locate put it (status "missing-file" when its file is
+ * not there), and how it was judged in the end (`judged`, judge.h) with
+ * the content evidence (`presence`, `where`).
+ */
+static json_t *hunk_json(const struct apply_file *af, size_t k,
 			 const struct patch_hunk *h)
 {
+	static const struct locate_hunk_result none = { .status = HUNK_FAILED };
+	const struct locate_hunk_result *hr =
+		k < af->loc.nr ? &af->loc.hunks[k] : &none;
 	json_t *o = json_pack("{s:i, s:s, s:I, s:I, s:i, s:b}", "old_start",
 			      (int)h->old_start, "status",
-			      locate_status_name(hr->status), "line",
-			      (json_int_t)hr->pos, "offset",
+			      k < af->loc.nr ? locate_status_name(hr->status) :
+					       "missing-file",
+			      "line", (json_int_t)hr->pos, "offset",
 			      (json_int_t)hr->offset, "fuzz", (int)hr->fuzz,
 			      "whitespace", hr->whitespace);
 	json_t *rep = json_array();
 
 	json_object_set_new(o, "reason",
 			    hr->reason ? json_string(hr->reason) : json_null());
-	for (size_t k = 0; k < hr->repairs_nr; k++)
+	for (size_t r = 0; r < hr->repairs_nr; r++)
 		json_array_append_new(
 			rep,
 			json_pack("{s:I, s:s, s:s}", "line",
-				  (json_int_t)hr->repairs[k].out_line, "how",
-				  hr->repairs[k].how == REPAIR_FROM_REFERENCE ?
+				  (json_int_t)hr->repairs[r].out_line, "how",
+				  hr->repairs[r].how == REPAIR_FROM_REFERENCE ?
 					  "reference" :
 					  "guessed",
-				  "text", hr->repairs[k].text));
+				  "text", hr->repairs[r].text));
 	json_object_set_new(o, "repaired", rep);
+	if (k < af->hunks_nr) {
+		json_object_set_new(o, "judged",
+				    json_string(judge_hunk_name(af->how[k])));
+		json_object_set_new(o, "presence",
+				    af->pres[k].reason ?
+					    json_string(af->pres[k].reason) :
+					    json_null());
+		json_object_set_new(o, "where",
+				    af->where[k] ? json_string(af->where[k]) :
+						   json_null());
+	}
 	return o;
 }
 
@@ -545,10 +533,10 @@ json_t *apply_target_to_json(const struct apply_target *t)
 			const struct apply_file *af = &ap->files[f];
 			json_t *hunks = json_array();
 
-			for (size_t h = 0; h < af->loc.nr; h++)
+			for (size_t h = 0; h < p->files[f].nr; h++)
 				json_array_append_new(
 					hunks,
-					hunk_json(&af->loc.hunks[h],
+					hunk_json(af, h,
 						  &p->files[f].hunks[h]));
 			json_array_append_new(
 				files,
@@ -583,6 +571,17 @@ json_t *apply_target_to_json(const struct apply_target *t)
 				json_array_append_new(
 					rn, json_string(ap->renames.v[k]));
 			json_object_set_new(pj, "renames", rn);
+		}
+		json_object_set_new(pj, "history",
+				    ap->history ? json_string(ap->history) :
+						  json_null());
+		{
+			json_t *needs = json_array();
+
+			for (size_t k = 0; k < ap->needs.nr; k++)
+				json_array_append_new(
+					needs, json_string(ap->needs.v[k]));
+			json_object_set_new(pj, "needs", needs);
 		}
 		if (ap->has_commit) {
 			git_oid_tostr(hex, sizeof(hex), &ap->commit);

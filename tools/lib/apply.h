@@ -9,9 +9,12 @@
 
 #include "hunkmem.h"
 #include "locate.h"
+#include "presence.h"
+#include "provenance.h"
 #include "resolution.h"
 #include "series.h"
 #include "verdict.h"
+#include "wordindex.h"
 
 /*
  * apply: put a series onto one target (a branch tip, or a branch at a
@@ -48,62 +51,86 @@
  */
 
 struct apply_file {
-	char *path;		/* the path on the target (new name) */
-	char *old_path;		/* where it was read from */
-	bool missing;		/* the file to modify is not there */
+	char *path; /* the path on the target (new name) */
+	char *old_path; /* where it was read from */
+	bool missing; /* the file to modify is not there */
 	struct locate_result loc;
-	bool merged;		/* content comes from a 3-way merge */
-	bool merge_conflict;	/* the 3-way merge left markers */
-	struct strbuf merge_out;	/* merge result (with markers) */
-	git_oid blob;		/* new content, when applied */
+	bool merged; /* content comes from a 3-way merge */
+	bool merge_conflict; /* the 3-way merge left markers */
+	struct strbuf merge_out; /* merge result (with markers) */
+	git_oid blob; /* new content, when applied */
 	bool deleted;
+	/*
+	 * Per hunk of the patch file (pf->nr, even when the file is
+	 * missing): how it was judged (enum judge_hunk in judge.c), its
+	 * change found by content (presence.h) and where, when not here.
+	 */
+	int *how;
+	struct presence *pres;
+	char **where;
+	size_t hunks_nr;
 };
 
 struct apply_patch {
-	const struct series_patch *sp;	/* borrowed from the series */
+	const struct series_patch *sp; /* borrowed from the series */
 	enum verdict verdict;
 	/* For not-requested: what applying would have given. */
 	enum verdict would_be;
-	char *detail;		/* one line: why, in words */
+	char *detail; /* one line: why, in words */
 	struct apply_file *files;
 	size_t nr, alloc;
 	/* Lines of a damaged mail rebuilt: from a reference / guessed. */
 	size_t repaired_from_reference, repaired_guessed;
-	git_oid commit;		/* when applied */
+	git_oid commit; /* when applied */
 	bool has_commit;
-	git_oid before;		/* the backport state it went onto */
+	git_oid before; /* the backport state it went onto */
 	/* resolved-recorded / stale-resolution: the one used; borrowed. */
 	const struct resolution *resolution;
-	bool reused;		/* recorded on another branch */
+	bool reused; /* recorded on another branch */
 	/* adapted: the renames used ("from -> to"). */
 	struct strvec renames;
+	/* What the history says (provenance.h), or NULL. */
+	char *history;
+	/* Earlier patches of the series it builds on (their files). */
+	struct strvec needs;
 };
 
 struct apply_target {
-	char *name;		/* "linux-6.12.y" or "linux-6.12.y@v6.12.111" */
-	char *branch;		/* "linux-6.12.y" */
-	char *rev;		/* "v6.12.111", or NULL for the branch tip */
-	unsigned version;	/* 6012, from the branch name; 0 unknown */
-	char *ref;		/* refs/backport/<series>/<name> */
-	git_oid base;		/* the commit the series is applied on */
-	git_oid tip;		/* the last commit written (or base) */
+	char *name; /* "linux-6.12.y" or "linux-6.12.y@v6.12.111" */
+	char *branch; /* "linux-6.12.y" */
+	char *rev; /* "v6.12.111", or NULL for the branch tip */
+	unsigned version; /* 6012, from the branch name; 0 unknown */
+	char *ref; /* refs/backport/<series>/<name> */
+	git_oid base; /* the commit the series is applied on */
+	git_oid tip; /* the last commit written (or base) */
 	struct apply_patch *patches;
 	size_t nr, alloc;
 	/* Loaded from opts->backports for this branch. */
 	struct resolution_store store;
-	struct resolution_store others;	/* other branches': reusable */
-	struct hunkmem hunks;		/* remembered conflict hunks */
+	struct resolution_store others; /* other branches': reusable */
+	struct hunkmem hunks; /* remembered conflict hunks */
 	struct renames renames;
+	/* Loaded on first need: the branch's history, its base's words. */
+	struct provenance history;
+	bool history_loaded;
+	struct wordindex words;
+	bool words_loaded;
 };
 
-#define APPLY_TARGET_INIT { 0 }
+#define APPLY_TARGET_INIT \
+	{                 \
+		0         \
+	}
 
 struct apply_opts {
 	/* Ignore the stable tags: try every branch. */
 	bool all_branches;
 	/* Most context lines fuzz may drop. */
 	unsigned max_fuzz;
-	/* Commits to search back for an already-applied patch. */
+	/*
+	 * Commits to search back for an already-applied patch (the walk
+	 * also stops at the branch point, provenance.h).
+	 */
 	unsigned history_depth;
 	/*
 	 * Trees where the series may already be present (newer branches),
@@ -118,9 +145,14 @@ struct apply_opts {
 	 * to use none.
 	 */
 	const char *backports;
+	/* Where word indexes are kept (wordindex.h); NULL: cache_dir(). */
+	const char *cache;
 };
 
-#define APPLY_OPTS_INIT { false, 2, 2000, NULL, 0, true, NULL }
+#define APPLY_OPTS_INIT                                    \
+	{                                                  \
+		false, 2, 50000, NULL, 0, true, NULL, NULL \
+	}
 
 void apply_target_init(struct apply_target *t);
 void apply_target_release(struct apply_target *t);

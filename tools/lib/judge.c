@@ -9,14 +9,11 @@
 #include <string.h>
 
 #include "judge.h"
+#include "scope.h"
+#include "util/lines.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
-
-static bool is_ident_char(int c)
-{
-	return isalnum(c) || c == '_';
-}
 
 static bool is_keyword(const char *s, size_t n)
 {
@@ -33,194 +30,6 @@ static bool is_keyword(const char *s, size_t n)
 		if (strlen(kw[i]) == n && !strncmp(kw[i], s, n))
 			return true;
 	return false;
-}
-
-/* Does `word` stand as a whole word in `buf`? */
-static bool has_word(const char *buf, size_t len, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = buf, *end = buf + len;
-
-	while ((p = memmem(p, end - p, word, n))) {
-		bool left = p == buf || !is_ident_char((unsigned char)p[-1]);
-		bool right = p + n == end ||
-			     !is_ident_char((unsigned char)p[n]);
-
-		if (left && right)
-			return true;
-		p += n;
-	}
-	return false;
-}
-
-/*
- * Append to `out` each function name ("name" followed by '(') in the
- * lines of `h` of the kinds in `kinds` ("+- "), once.
- */
-static void hunk_functions(struct strvec *out, const struct patch_hunk *h,
-			   const char *kinds)
-{
-	for (size_t i = 0; i < h->nr; i++) {
-		const struct patch_line *l = &h->lines[i];
-		const char *s = l->text, *end = l->text + l->len;
-
-		if (!strchr(kinds, l->kind))
-			continue;
-		while (s < end) {
-			const char *w = s;
-			size_t n;
-			bool dup = false;
-
-			if (!is_ident_char((unsigned char)*s) ||
-			    isdigit((unsigned char)*s)) {
-				s++;
-				continue;
-			}
-			while (s < end && is_ident_char((unsigned char)*s))
-				s++;
-			n = s - w;
-			if (s >= end || *s != '(' || n < 4 || is_keyword(w, n))
-				continue;
-			for (size_t k = 0; k < out->nr && !dup; k++)
-				dup = strlen(out->v[k]) == n &&
-				      !strncmp(out->v[k], w, n);
-			if (!dup) {
-				char *word = xstrndup(w, n);
-
-				strvec_push(out, word);
-				free(word);
-			}
-		}
-	}
-}
-
-/*
- * Why a hunk failed, from the functions its old side names that the
- * file lacks:
- *  - HUNK_NEEDS: it relies on functions the branch lacks (ones the patch
- *    keeps or calls): the patch needs code the branch does not have;
- *  - HUNK_GONE: the only functions it lacks are ones the patch removes
- *    altogether: that removal is done already, in some form;
- *  - HUNK_DIFFERS: the code it touches is there and differs.
- */
-enum hunk_why { HUNK_DIFFERS, HUNK_NEEDS, HUNK_GONE };
-
-/*
- * The functions of `h`'s old side that `buf` lacks, split into those the
- * patch relies on (in `relied`: its context and '+' lines) and those it
- * only removes.
- */
-static void hunk_lacks(struct strvec *needs, struct strvec *removes,
-		       const struct patch_hunk *h, const struct strvec *relied,
-		       const char *buf, size_t len)
-{
-	struct strvec old = STRVEC_INIT;
-
-	hunk_functions(&old, h, " -");
-	for (size_t i = 0; i < old.nr; i++) {
-		if (has_word(buf, len, old.v[i]))
-			continue;
-		strvec_push(strvec_has(relied, old.v[i]) ? needs : removes,
-			    old.v[i]);
-	}
-	strvec_clear(&old);
-}
-
-static bool is_source(const char *name)
-{
-	return ends_with(name, ".c") || ends_with(name, ".h");
-}
-
-/* Clear (free and NULL) each word of `words` that `buf` holds. */
-static size_t strike_words(char **words, size_t nr, const char *buf, size_t len)
-{
-	size_t left = 0;
-
-	for (size_t i = 0; i < nr; i++) {
-		if (words[i] && has_word(buf, len, words[i])) {
-			free(words[i]);
-			words[i] = NULL;
-		}
-		left += words[i] != NULL;
-	}
-	return left;
-}
-
-/*
- * A function the file lacks may be defined in a header: look for each
- * of `words` in the .c and .h files of the directories around `path`
- * (its own and those above it, the arch's include/asm) and in
- * include/linux, and drop the ones found. What is left is missing on the
- * branch.
- */
-static int strike_defined_nearby(struct strvec *words, git_repository *repo,
-				 git_tree *tree, const char *path)
-{
-	struct strvec dirs = STRVEC_INIT;
-	char *d = xstrdup(path), *slash;
-	size_t left = words->nr;
-	int ret = 0;
-
-	while ((slash = strrchr(d, '/'))) {
-		*slash = '\0';
-		strvec_push(&dirs, d);
-	}
-	if (starts_with(path, "arch/")) {
-		const char *a = path + 5, *e = strchr(a, '/');
-
-		if (e)
-			strvec_pushf(&dirs, "arch/%.*s/include/asm",
-				     (int)(e - a), a);
-	}
-	strvec_pushl(&dirs, "include/linux", "include/asm-generic", NULL);
-	for (size_t i = 0; i < dirs.nr && left; i++) {
-		git_tree_entry *te = NULL;
-		git_tree *sub = NULL;
-
-		if (git_tree_entry_bypath(&te, tree, dirs.v[i]) < 0 ||
-		    git_tree_entry_type(te) != GIT_OBJECT_TREE ||
-		    git_tree_lookup(&sub, repo, git_tree_entry_id(te)) < 0) {
-			git_tree_entry_free(te);
-			error_clear();
-			continue;
-		}
-		for (size_t k = 0; k < git_tree_entrycount(sub) && left; k++) {
-			const git_tree_entry *e =
-				git_tree_entry_byindex(sub, k);
-			git_blob *b = NULL;
-
-			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
-			    !is_source(git_tree_entry_name(e)))
-				continue;
-			if (git_blob_lookup(&b, repo, git_tree_entry_id(e)) <
-			    0) {
-				ret = error_git("cannot read '%s/%s'",
-						dirs.v[i],
-						git_tree_entry_name(e));
-				break;
-			}
-			left = strike_words(words->v, words->nr,
-					    git_blob_rawcontent(b),
-					    git_blob_rawsize(b));
-			git_blob_free(b);
-		}
-		git_tree_free(sub);
-		git_tree_entry_free(te);
-	}
-	/* Compact what is left. */
-	{
-		size_t n = 0;
-
-		for (size_t i = 0; i < words->nr; i++)
-			if (words->v[i])
-				words->v[n++] = words->v[i];
-		words->nr = n;
-		if (words->v != strvec_empty)
-			words->v[n] = NULL;
-	}
-	strvec_clear(&dirs);
-	free(d);
-	return ret;
 }
 
 static void join(struct strbuf *sb, const struct strvec *v, size_t max)
@@ -522,27 +331,6 @@ next:
 	return tried && all_clean;
 }
 
-/* Did an earlier patch that did not apply touch one of our failing files? */
-static const struct apply_patch *depends_on(const struct apply_target *t,
-					    const struct apply_patch *ap)
-{
-	for (size_t k = 0; k < t->nr && &t->patches[k] != ap; k++) {
-		const struct apply_patch *e = &t->patches[k];
-
-		if (verdict_is_applied(e->verdict) ||
-		    e->verdict == VERDICT_ALREADY_PRESENT)
-			continue;
-		for (size_t a = 0; a < e->nr; a++)
-			for (size_t b = 0; b < ap->nr; b++)
-				if ((ap->files[b].loc.failed_nr ||
-				     ap->files[b].missing) &&
-				    !strcmp(e->files[a].path,
-					    ap->files[b].path))
-					return e;
-	}
-	return NULL;
-}
-
 /* applied, applied-offset or applied-fuzz, with what was not exact. */
 static enum verdict judge_applied(struct judge *j,
 				  enum locate_hunk_status worst)
@@ -584,175 +372,905 @@ static enum verdict judge_applied(struct judge *j,
 	return VERDICT_APPLIED_FUZZ;
 }
 
-/* Does the hunk add lines (positive evidence when found applied)? */
-static bool hunk_adds(const struct patch_hunk *h)
-{
-	for (size_t i = 0; i < h->nr; i++)
-		if (h->lines[i].kind == PATCH_LINE_ADD &&
-		    strspn(h->lines[i].text, " \t") < h->lines[i].len)
-			return true;
-	return false;
-}
-
-struct failed_hunk {
-	size_t file, hunk;
-	struct strvec needs, removes;
-	enum hunk_why why;
-};
+/* ---- evidence: the history, the code by content, the whole tree ---- */
 
 /*
- * Some hunks failed. Hunks found applied that add lines are evidence of
- * the change being there in a reworked form: partially-present. Without
- * such evidence: not-applicable when failing hunks need functions the
- * branch lacks; present when what fails only removes code that is gone;
- * else depends, merged-3way or conflict.
+ * How one hunk was judged (apply_file.how). A hunk whose post-image is
+ * not where locate looks is still judged: by content in its function
+ * (presence.h), in the file where its function lives now, and against
+ * the whole tree (wordindex.h).
  */
-static enum verdict judge_failed(struct judge *j, size_t total, size_t already)
+enum judge_hunk {
+	JH_FORWARD, /* applies: its change is not there */
+	JH_REVERSE, /* its post-image is there (reverse applies) */
+	JH_PRESENT, /* its change found by content in its function */
+	JH_MISSING, /* its function is there, its change is not */
+	JH_REWORKED, /* removed lines gone, added lines not: rewritten */
+	JH_GONE, /* its code exists nowhere on the branch */
+	JH_UNKNOWN, /* its code is not where it was; not proven gone */
+	JH__COUNT,
+};
+
+static int how_of(enum presence_state st)
+{
+	return st == PRESENCE_PRESENT  ? JH_PRESENT :
+	       st == PRESENCE_MISSING  ? JH_MISSING :
+	       st == PRESENCE_REWORKED ? JH_REWORKED :
+					 JH_UNKNOWN;
+}
+
+const char *judge_hunk_name(int how)
+{
+	static const char *const names[JH__COUNT] = {
+		"forward",  "reverse", "present", "missing",
+		"reworked", "gone",    "unknown",
+	};
+
+	return how >= 0 && how < JH__COUNT ? names[how] : "?";
+}
+
+static int load_history(struct judge *j)
+{
+	struct apply_target *t = j->t;
+
+	if (t->history_loaded)
+		return 0;
+	if (provenance_load(&t->history, j->repo, &t->base, t->version,
+			    j->opts->history_depth) < 0)
+		return -1;
+	t->history_loaded = true;
+	return 0;
+}
+
+/* The word index of the target's base tree, loaded on first need. */
+static const struct wordindex *load_words(struct judge *j)
+{
+	struct apply_target *t = j->t;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	int ret;
+
+	if (t->words_loaded)
+		return &t->words;
+	if (git_commit_lookup(&c, j->repo, &t->base) < 0 ||
+	    git_commit_tree(&tree, c) < 0) {
+		error_git("cannot read the tree of '%s'", t->name);
+		git_commit_free(c);
+		return NULL;
+	}
+	ret = wordindex_get(&t->words, j->repo, tree, j->opts->cache);
+	git_tree_free(tree);
+	git_commit_free(c);
+	if (ret < 0)
+		return NULL;
+	t->words_loaded = true;
+	return &t->words;
+}
+
+static bool ident_start(int c)
+{
+	return isalpha(c) || c == '_';
+}
+
+static bool ident_char(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/*
+ * The identifier a hunk header's definition is known by: the function
+ * before '(' (a macro's first argument: SYSCALL_DEFINE3(open), else the
+ * last identifier before '=', '[' or '{' ("__ata_dev_quirks" of "static
+ * const struct ata_dev_quirks_entry __ata_dev_quirks[] = {"). NULL when
+ * none. Caller frees.
+ */
+static char *section_ident(const char *sec)
+{
+	const char *name, *stop, *b = NULL, *e = NULL;
+	size_t n;
+
+	if (!sec || !*sec)
+		return NULL;
+	if (scope_name(sec, strlen(sec), &name, &n)) {
+		const char *end = name + n;
+
+		/* The last identifier of the name (a macro's argument). */
+		for (const char *p = name; p < end; p++)
+			if (ident_start((unsigned char)*p) &&
+			    (p == name || !ident_char((unsigned char)p[-1]))) {
+				b = p;
+				for (e = p;
+				     e < end && ident_char((unsigned char)*e);)
+					e++;
+			}
+		return b && e - b >= 3 ? xstrndup(b, e - b) : NULL;
+	}
+	stop = sec + strcspn(sec, "=[{");
+	for (const char *p = sec; p < stop; p++)
+		if (ident_start((unsigned char)*p) &&
+		    (p == sec || !ident_char((unsigned char)p[-1]))) {
+			b = p;
+			for (e = p; e < stop && ident_char((unsigned char)*e);)
+				e++;
+		}
+	return b && e - b >= 3 ? xstrndup(b, e - b) : NULL;
+}
+
+/*
+ * The function a hunk changes: a definition head among its own old
+ * lines up to its first change (the change may be to the head itself,
+ * which git's header then does not name), else its header's. Caller
+ * frees; NULL when none.
+ */
+static char *hunk_name(const struct patch_hunk *h)
+{
+	const struct patch_line *head = NULL;
+
+	for (size_t i = 0; i < h->nr; i++) {
+		const struct patch_line *l = &h->lines[i];
+
+		if (l->kind == PATCH_LINE_ADD)
+			break;
+		if (scope_is_head(l->text, l->len)) {
+			char *t = xstrndup(l->text, l->len);
+			char *name = section_ident(t);
+
+			free(t);
+			if (name) {
+				free(name);
+				head = l;
+			}
+		}
+		if (l->kind == PATCH_LINE_DEL)
+			break;
+	}
+	if (head) {
+		char *t = xstrndup(head->text, head->len);
+		char *name = section_ident(t);
+
+		free(t);
+		return name;
+	}
+	return section_ident(h->section);
+}
+
+/* Files holding `word` in the base tree (at most `max`); its count. */
+static size_t word_files(const struct wordindex *wi, const char *word,
+			 struct strvec *out, size_t max)
+{
+	uint32_t files[WORDINDEX_MAX_FILES];
+	size_t count, n = wordindex_lookup(wi, word, files, max, &count);
+
+	for (size_t i = 0; out && i < n; i++)
+		strvec_push(out, wordindex_file(wi, files[i]));
+	return count;
+}
+
+/*
+ * The rarest identifier of line `norm` in the tree: its count (0: some
+ * identifier of the line is nowhere) and, when at most `max` files hold
+ * it, those files in `out`.
+ */
+static size_t rarest(const struct wordindex *wi, const char *norm,
+		     struct strvec *out, size_t max)
+{
+	size_t best = SIZE_MAX;
+	char *bw = NULL;
+
+	for (const char *p = norm; *p;) {
+		const char *b = p;
+		size_t c;
+		char *w;
+
+		if (!ident_start((unsigned char)*p) ||
+		    (p > norm && ident_char((unsigned char)p[-1]))) {
+			p++;
+			continue;
+		}
+		while (ident_char((unsigned char)*p))
+			p++;
+		if (p - b < 3)
+			continue;
+		w = xstrndup(b, p - b);
+		c = word_files(wi, w, NULL, 0);
+		if (c < best) {
+			best = c;
+			free(bw);
+			bw = w;
+		} else {
+			free(w);
+		}
+	}
+	if (bw && best && best <= max)
+		word_files(wi, bw, out, max);
+	free(bw);
+	return best;
+}
+
+/* Read `path` of the tree the patch goes onto; 1 found, 0 not, -1 error. */
+static int content_at(struct judge *j, const char *path, struct strbuf *out)
+{
+	const char *kind;
+	git_filemode_t mode;
+	bool found;
+
+	strbuf_reset(out);
+	if (judge_read_path(out, &found, &mode, &kind, j->repo, j->tree, path) <
+	    0)
+		return -1;
+	return found && !kind;
+}
+
+/*
+ * Judge hunk `h` by content in `path`: 1 and `r` filled when its
+ * function is there (present or missing), 0 when not, -1 on error.
+ */
+static int presence_in(struct judge *j, const struct patch_hunk *h,
+		       const struct patch_file *pf, const char *path,
+		       unsigned flags, struct presence *r)
+{
+	struct strbuf buf = STRBUF_INIT;
+	struct lines f = LINES_INIT;
+	int found = content_at(j, path, &buf);
+
+	if (found > 0) {
+		lines_split(&f, buf.buf, buf.len);
+		presence_release(r);
+		presence_check(r, h, pf, &f, flags);
+		found = r->state != PRESENCE_UNKNOWN;
+		lines_release(&f);
+	}
+	strbuf_release(&buf);
+	return found;
+}
+
+/* A missing file's code: the file of that name elsewhere on the branch. */
+static void same_name(struct judge *j, const char *path, struct strvec *out)
+{
+	const struct wordindex *wi = load_words(j);
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (uint32_t i = 0; wi && i < wi->files_nr; i++) {
+		const char *f = wordindex_file(wi, i), *b = strrchr(f, '/');
+
+		if (!strcmp(b ? b + 1 : f, base))
+			strvec_push(out, f);
+	}
+	error_clear();
+}
+
+static void file_hunks_init(struct apply_file *af, size_t nr)
+{
+	af->hunks_nr = nr;
+	af->how = xcalloc(nr + 1, sizeof(*af->how));
+	af->pres = xcalloc(nr + 1, sizeof(*af->pres));
+	af->where = xcalloc(nr + 1, sizeof(*af->where));
+}
+
+/*
+ * Where hunk `h`'s code lives when not in `here`: a file of the branch
+ * defining the function its header names; for a hunk without one, a
+ * file holding the rarest of its removed or context lines. Fills `r` and
+ * `*where` (owned) from the best candidate (present over missing over
+ * reworked). 1 found, 0 not, -1 error.
+ */
+static int relocate(struct judge *j, const struct patch_hunk *h,
+		    const struct patch_file *pf, const char *here,
+		    struct presence *r, char **where)
+{
+	const struct wordindex *wi = load_words(j);
+	struct strvec cands = STRVEC_INIT;
+	char *name = hunk_name(h);
+	unsigned flags = name ? PRESENCE_BY_NAME : 0;
+	int ret = 0;
+
+	if (!wi) {
+		free(name);
+		return -1;
+	}
+	if (name)
+		word_files(wi, name, &cands, WORDINDEX_MAX_FILES);
+	for (size_t i = 0; !name && !cands.nr && i < h->nr; i++) {
+		const struct patch_line *l = &h->lines[i];
+		size_t n;
+		char *norm;
+
+		if (l->kind == PATCH_LINE_ADD)
+			continue;
+		norm = ws_normalize(l->text, l->len, &n);
+		if (presence_line_counts(norm, n))
+			rarest(wi, norm, &cands, 4);
+		free(norm);
+	}
+	for (size_t i = 0; i < cands.nr && ret >= 0; i++) {
+		struct presence p = { 0 };
+		int f;
+
+		if (!strcmp(cands.v[i], here))
+			continue;
+		f = presence_in(j, h, pf, cands.v[i], flags, &p);
+		if (f < 0) {
+			ret = -1;
+		} else if (f && (!ret || how_of(p.state) < how_of(r->state))) {
+			presence_release(r);
+			*r = p;
+			free(*where);
+			*where = xstrdup(cands.v[i]);
+			ret = 1;
+			continue;
+		}
+		presence_release(&p);
+	}
+	strvec_clear(&cands);
+	free(name);
+	return ret;
+}
+
+/* Does some identifier of line `norm` stand in no file of the branch? */
+static bool unknown_word(const struct wordindex *wi, const char *norm)
+{
+	return rarest(wi, norm, NULL, 0) == 0;
+}
+
+/*
+ * Is the code hunk `h` changes provably nowhere on the branch? Every
+ * line it removes names something no file of the branch names (the
+ * code is not there in any form); for a hunk that only adds lines, the
+ * function it adds them to is named nowhere, nor is some line of its
+ * context. In a file the branch lacks, a function named nowhere is
+ * enough. A hunk with nothing to show (trivial lines only) is not gone.
+ */
+static int proven_gone(struct judge *j, const struct patch_hunk *h,
+		       bool file_missing)
+{
+	const struct wordindex *wi = load_words(j);
+	char *name = hunk_name(h);
+	size_t dels = 0, unknown_dels = 0, ctx = 0, unknown_ctx = 0;
+	bool gone;
+
+	if (!wi) {
+		free(name);
+		return -1;
+	}
+	for (size_t i = 0; i < h->nr; i++) {
+		const struct patch_line *l = &h->lines[i];
+		size_t n;
+		char *norm;
+
+		if (l->kind == PATCH_LINE_ADD)
+			continue;
+		norm = ws_normalize(l->text, l->len, &n);
+		if (presence_line_counts(norm, n)) {
+			bool unknown = unknown_word(wi, norm);
+
+			if (l->kind == PATCH_LINE_DEL) {
+				dels++;
+				unknown_dels += unknown;
+			} else {
+				ctx++;
+				unknown_ctx += unknown;
+			}
+		}
+		free(norm);
+	}
+	if (file_missing && name && !word_files(wi, name, NULL, 0))
+		gone = true;
+	else if (dels)
+		gone = unknown_dels == dels;
+	else
+		gone = (name && !word_files(wi, name, NULL, 0) &&
+			(!ctx || unknown_ctx)) ||
+		       (!name && unknown_ctx);
+	free(name);
+	return gone;
+}
+
+/* A hunk its file could not place: gone, or elsewhere, or unknown. */
+static int judge_elsewhere(struct judge *j, struct apply_file *af,
+			   const struct patch_file *pf, size_t k)
+{
+	const struct patch_hunk *h = &pf->hunks[k];
+	int r = relocate(j, h, pf, af->old_path, &af->pres[k], &af->where[k]);
+
+	if (r < 0)
+		return -1;
+	if (r) {
+		af->how[k] = how_of(af->pres[k].state);
+		return 0;
+	}
+	r = proven_gone(j, h, af->missing);
+	if (r < 0)
+		return -1;
+	af->how[k] = r ? JH_GONE : JH_UNKNOWN;
+	return 0;
+}
+
+/*
+ * A hunk found reworked: gone instead when what it removes names things
+ * the branch has nowhere (it changes code this branch never had, next to
+ * code it has).
+ */
+static int reworked_or_gone(struct judge *j, struct apply_file *af,
+			    const struct patch_file *pf, size_t k)
+{
+	const struct patch_hunk *h = &pf->hunks[k];
+	bool dels = false;
+	int r;
+
+	for (size_t i = 0; i < h->nr; i++)
+		dels |= h->lines[i].kind == PATCH_LINE_DEL;
+	if (!dels)
+		return 0;
+	r = proven_gone(j, h, false);
+	if (r > 0)
+		af->how[k] = JH_GONE;
+	return r < 0 ? -1 : 0;
+}
+
+/* Every hunk of a file the branch lacks. */
+static int classify_missing(struct judge *j, struct apply_file *af,
+			    const struct patch_file *pf)
+{
+	struct strvec moved = STRVEC_INIT;
+	size_t best = 0;
+	char *to = NULL;
+	int ret = 0;
+
+	if (pf->status == PATCH_FILE_DELETED) {
+		for (size_t k = 0; k < pf->nr; k++) {
+			af->how[k] = JH_PRESENT;
+			af->pres[k].reason =
+				xstrdup("the file is gone already");
+		}
+		return 0;
+	}
+	/* The file moved: the same name elsewhere holding its code. */
+	same_name(j, af->old_path, &moved);
+	for (size_t m = 0; m < moved.nr && !ret; m++) {
+		size_t here = 0;
+
+		for (size_t k = 0; k < pf->nr && !ret; k++) {
+			struct presence p = { 0 };
+			int r = presence_in(j, &pf->hunks[k], pf, moved.v[m], 0,
+					    &p);
+
+			presence_release(&p);
+			if (r < 0)
+				ret = -1;
+			here += r > 0;
+		}
+		if (here > best) {
+			best = here;
+			to = moved.v[m];
+		}
+	}
+	for (size_t k = 0; k < pf->nr && !ret; k++) {
+		int r = to ? presence_in(j, &pf->hunks[k], pf, to, 0,
+					 &af->pres[k]) :
+			     0;
+
+		if (r < 0) {
+			ret = -1;
+		} else if (r) {
+			af->where[k] = xstrdup(to);
+			af->how[k] = how_of(af->pres[k].state);
+		} else {
+			ret = judge_elsewhere(j, af, pf, k);
+		}
+	}
+	strvec_clear(&moved);
+	return ret;
+}
+
+/* How each hunk of each file stands (apply_file.how). */
+static int classify(struct judge *j)
 {
 	struct apply_patch *ap = j->ap;
-	const struct patch *p = j->patch;
+	struct strbuf buf = STRBUF_INIT;
+	int ret = 0;
+
+	for (size_t i = 0; i < ap->nr && !ret; i++) {
+		struct apply_file *af = &ap->files[i];
+		const struct patch_file *pf = &j->patch->files[i];
+		struct lines f = LINES_INIT;
+
+		file_hunks_init(af, pf->nr);
+		if (af->missing) {
+			ret = classify_missing(j, af, pf);
+			continue;
+		}
+		if (content_at(j, af->old_path, &buf) < 0) {
+			ret = -1;
+			break;
+		}
+		lines_split(&f, buf.buf, buf.len);
+		for (size_t k = 0; k < pf->nr && !ret; k++) {
+			switch (af->loc.hunks[k].status) {
+			case HUNK_ALREADY_APPLIED:
+				af->how[k] = JH_REVERSE;
+				break;
+			case HUNK_FAILED:
+				presence_check(&af->pres[k], &pf->hunks[k], pf,
+					       &f, 0);
+				af->how[k] = how_of(af->pres[k].state);
+				if (af->how[k] == JH_UNKNOWN)
+					ret = judge_elsewhere(j, af, pf, k);
+				else if (af->how[k] == JH_REWORKED)
+					ret = reworked_or_gone(j, af, pf, k);
+				break;
+			default:
+				af->how[k] = JH_FORWARD;
+			}
+		}
+		lines_release(&f);
+	}
+	strbuf_release(&buf);
+	return ret;
+}
+
+struct tally {
+	size_t total, forward, reverse, present, missing, still, reworked, gone,
+		unknown;
+};
+
+static void tally(struct tally *c, const struct apply_patch *ap)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < ap->nr; i++)
+		for (size_t k = 0; k < ap->files[i].hunks_nr; k++) {
+			const struct apply_file *af = &ap->files[i];
+
+			c->total++;
+			switch (af->how[k]) {
+			case JH_FORWARD:
+				c->forward++;
+				break;
+			case JH_REVERSE:
+				c->reverse++;
+				break;
+			case JH_PRESENT:
+				c->present++;
+				break;
+			case JH_MISSING:
+				c->missing++;
+				c->still += af->pres[k].still != 0;
+				break;
+			case JH_REWORKED:
+				c->reworked++;
+				break;
+			case JH_GONE:
+				c->gone++;
+				break;
+			default:
+				c->unknown++;
+			}
+		}
+}
+
+/* "mmu.c hunk 3 (-6986,6)" for each hunk judged `how`, with `what`. */
+static void list_hunks(struct strbuf *sb, const struct judge *j, int how,
+		       const char *what)
+{
+	const struct apply_patch *ap = j->ap;
+	bool first = true;
+
+	for (size_t i = 0; i < ap->nr; i++) {
+		const struct apply_file *af = &ap->files[i];
+
+		for (size_t k = 0; k < af->hunks_nr; k++) {
+			const struct patch_hunk *h =
+				&j->patch->files[i].hunks[k];
+
+			if (af->how[k] != how)
+				continue;
+			strbuf_addf(sb, "%s%s hunk %zu (-%u,%u)",
+				    first ? "" : ", ", af->path, k + 1,
+				    h->old_start, h->old_count);
+			if (af->where[k])
+				strbuf_addf(sb, " in %s", af->where[k]);
+			first = false;
+		}
+	}
+	if (!first && what)
+		strbuf_addf(sb, " %s", what);
+}
+
+/* The reasons of each hunk that stops the patch, for a conflict. */
+static void explain_hunks(struct strbuf *sb, const struct judge *j)
+{
+	const struct apply_patch *ap = j->ap;
+	bool first = true;
+
+	for (size_t i = 0; i < ap->nr; i++) {
+		const struct apply_file *af = &ap->files[i];
+
+		for (size_t k = 0; k < af->hunks_nr; k++) {
+			const struct patch_hunk *h =
+				&j->patch->files[i].hunks[k];
+			const struct locate_hunk_result *hr =
+				k < af->loc.nr ? &af->loc.hunks[k] : NULL;
+			int how = af->how[k];
+
+			if (how == JH_FORWARD || how == JH_REVERSE ||
+			    how == JH_PRESENT)
+				continue;
+			strbuf_addf(sb, "%s%s hunk %zu (-%u,%u)",
+				    first ? "" : "; ", af->path, k + 1,
+				    h->old_start, h->old_count);
+			first = false;
+			if (af->missing && !af->where[k])
+				strbuf_addstr(sb, ": no such file");
+			else if (af->where[k])
+				strbuf_addf(sb, ": its code is in %s now (%s)",
+					    af->where[k], af->pres[k].reason);
+			else if (how == JH_MISSING && hr && hr->reason)
+				strbuf_addf(sb, ": %s", hr->reason);
+			else if (af->pres[k].reason)
+				strbuf_addf(sb, ": %s", af->pres[k].reason);
+			if (how == JH_GONE)
+				strbuf_addstr(sb, ", nowhere on the branch");
+		}
+	}
+}
+
+/* The counting lines of one side of `h` ("+" or " -"), normalised. */
+static void side_lines(struct strvec *out, const struct patch_hunk *h,
+		       const char *kinds)
+{
+	for (size_t i = 0; i < h->nr; i++) {
+		size_t n;
+		char *norm;
+
+		if (!strchr(kinds, h->lines[i].kind))
+			continue;
+		norm = ws_normalize(h->lines[i].text, h->lines[i].len, &n);
+		if (presence_line_counts(norm, n))
+			strvec_push(out, norm);
+		free(norm);
+	}
+}
+
+/*
+ * The earlier patches of the series this one builds on: those that add
+ * lines its hunks need (context or removed lines) to the same file,
+ * among the hunks that could not go in (`failing`: and the patches that
+ * did not go in either) or all of them (and the patches that went in).
+ * Into ap->needs, as "<file> (<verdict> here)".
+ */
+static void find_needs(struct judge *j, bool failing)
+{
+	const struct apply_target *t = j->t;
+	struct apply_patch *ap = j->ap;
+
+	for (size_t e = 0; e < t->nr && &t->patches[e] != ap; e++) {
+		const struct apply_patch *ep = &t->patches[e];
+		const struct patch *p = &ep->sp->mail->patch;
+		bool in = verdict_is_applied(ep->verdict) ||
+			  ep->verdict == VERDICT_ALREADY_PRESENT;
+		bool needed = false;
+
+		if (failing == in)
+			continue;
+		for (size_t i = 0; i < ap->nr && !needed; i++) {
+			const struct apply_file *af = &ap->files[i];
+			struct strvec want = STRVEC_INIT, added = STRVEC_INIT;
+
+			for (size_t k = 0; k < af->hunks_nr; k++) {
+				int how = af->how[k];
+
+				if (!failing ||
+				    (how != JH_FORWARD && how != JH_REVERSE &&
+				     how != JH_PRESENT))
+					side_lines(&want,
+						   &j->patch->files[i].hunks[k],
+						   " -");
+			}
+			for (size_t f = 0; f < p->nr && want.nr; f++) {
+				const char *path =
+					p->files[f].new_path ?
+						p->files[f].new_path :
+						p->files[f].old_path;
+
+				if (!path || strcmp(path, af->old_path))
+					continue;
+				for (size_t k = 0; k < p->files[f].nr; k++)
+					side_lines(&added,
+						   &p->files[f].hunks[k], "+");
+			}
+			for (size_t w = 0; w < want.nr && !needed; w++)
+				needed = strvec_has(&added, want.v[w]);
+			strvec_clear(&want);
+			strvec_clear(&added);
+		}
+		if (needed)
+			strvec_pushf(&ap->needs, "%s (%s here)", ep->sp->file,
+				     verdict_name(ep->verdict));
+	}
+}
+
+/* Push every identifier of [s, end) to `out`. */
+static void add_idents(struct strvec *out, const char *s, const char *end)
+{
+	while (s < end) {
+		const char *b = s;
+		char *w;
+
+		if (!ident_start((unsigned char)*s)) {
+			s++;
+			continue;
+		}
+		while (s < end && ident_char((unsigned char)*s))
+			s++;
+		w = xstrndup(b, s - b);
+		strvec_push(out, w);
+		free(w);
+	}
+}
+
+/* The functions (and function-like macros) a line calls. */
+static void add_calls(struct strvec *out, const char *text, size_t len)
+{
+	const char *s = text, *end = text + len;
+
+	while (s < end) {
+		const char *b = s, *q;
+		bool member;
+
+		if (!ident_start((unsigned char)*s) ||
+		    (s > text && ident_char((unsigned char)s[-1]))) {
+			s++;
+			continue;
+		}
+		while (s < end && ident_char((unsigned char)*s))
+			s++;
+		for (q = s; q < end && (*q == ' ' || *q == '\t');)
+			q++;
+		member = b > text &&
+			 (b[-1] == '.' ||
+			  (b - text >= 2 && b[-1] == '>' && b[-2] == '-'));
+		if (q < end && *q == '(' && s - b >= 3 && !member &&
+		    !is_keyword(b, s - b)) {
+			char *w = xstrndup(b, s - b);
+
+			if (!strvec_has(out, w))
+				strvec_push(out, w);
+			free(w);
+		}
+	}
+}
+
+/* Every identifier of the lines of `p` whose kind is in `kinds`. */
+static void patch_idents(struct strvec *out, const struct patch *p,
+			 const char *kinds)
+{
+	for (size_t f = 0; f < p->nr; f++)
+		for (size_t k = 0; k < p->files[f].nr; k++) {
+			const struct patch_hunk *h = &p->files[f].hunks[k];
+
+			for (size_t i = 0; i < h->nr; i++)
+				if (strchr(kinds, h->lines[i].kind))
+					add_idents(out, h->lines[i].text,
+						   h->lines[i].text +
+							   h->lines[i].len);
+		}
+}
+
+/*
+ * The functions its added lines call that the branch has nowhere: no
+ * file of the tree names them, the patch does not define them (as a
+ * function or a macro), and no earlier patch of the series that went in
+ * added them. A fix that calls a helper the branch lacks needs
+ * adapting, however cleanly it applies.
+ */
+static int missing_helpers(struct judge *j, struct strvec *out)
+{
+	const struct apply_target *t = j->t;
+	struct strvec known = STRVEC_INIT, calls = STRVEC_INIT;
+	const struct wordindex *wi = NULL;
+	int ret = 0;
+
+	patch_idents(&known, j->patch, " -");
+	for (size_t e = 0; e < t->nr && &t->patches[e] != j->ap; e++)
+		if (verdict_is_applied(t->patches[e].verdict))
+			patch_idents(&known, &t->patches[e].sp->mail->patch,
+				     "+");
+	for (size_t f = 0; f < j->patch->nr; f++)
+		for (size_t k = 0; k < j->patch->files[f].nr; k++) {
+			const struct patch_hunk *h =
+				&j->patch->files[f].hunks[k];
+
+			for (size_t i = 0; i < h->nr; i++) {
+				const struct patch_line *l = &h->lines[i];
+
+				if (l->kind != PATCH_LINE_ADD)
+					continue;
+				if (scope_is_head(l->text, l->len) ||
+				    !strncmp(l->text, "#define", 7))
+					add_idents(&known, l->text,
+						   l->text + l->len);
+				else
+					add_calls(&calls, l->text, l->len);
+			}
+		}
+	for (size_t i = 0; i < calls.nr && !ret; i++) {
+		if (strvec_has(&known, calls.v[i]))
+			continue;
+		if (!wi && !(wi = load_words(j)))
+			ret = -1;
+		else if (!word_files(wi, calls.v[i], NULL, 0))
+			strvec_push(out, calls.v[i]);
+	}
+	strvec_clear(&known);
+	strvec_clear(&calls);
+	return ret;
+}
+
+/* The verdict when some hunk's change could not go in. */
+static enum verdict judge_blocked(struct judge *j, const struct tally *c)
+{
+	struct apply_patch *ap = j->ap;
 	struct strbuf *d = &j->detail;
-	struct strbuf gone = STRBUF_INIT, differs = STRBUF_INIT;
-	struct strvec relied = STRVEC_INIT, missing = STRVEC_INIT;
-	struct failed_hunk *fh = NULL;
-	size_t fh_nr = 0, fh_alloc = 0, n_gone = 0, strong = 0;
-	const struct apply_patch *dep;
-	enum verdict v = VERDICT__COUNT;
 	int three;
 
-	for (size_t i = 0; i < p->nr; i++)
-		for (size_t h = 0; h < p->files[i].nr; h++)
-			hunk_functions(&relied, &p->files[i].hunks[h], " +");
-	/* The functions each failing hunk lacks in its file. */
-	for (size_t i = 0; i < ap->nr; i++) {
-		const struct locate_result *r = &ap->files[i].loc;
-		struct strbuf cur = STRBUF_INIT;
-		const char *kind;
-		git_filemode_t mode;
-		bool found;
-
-		for (size_t h = 0; h < r->nr; h++)
-			if (r->hunks[h].status == HUNK_ALREADY_APPLIED &&
-			    hunk_adds(&p->files[i].hunks[h]))
-				strong++;
-		if (!r->failed_nr)
-			continue;
-		if (judge_read_path(&cur, &found, &mode, &kind, j->repo,
-				    j->tree, ap->files[i].old_path) < 0)
-			goto out;
-		for (size_t h = 0; h < r->nr; h++) {
-			struct failed_hunk *f;
-
-			if (r->hunks[h].status != HUNK_FAILED)
-				continue;
-			ALLOC_GROW(fh, fh_nr + 1, fh_alloc);
-			f = &fh[fh_nr++];
-			f->file = i;
-			f->hunk = h;
-			strvec_init(&f->needs);
-			strvec_init(&f->removes);
-			hunk_lacks(&f->needs, &f->removes,
-				   &p->files[i].hunks[h], &relied, cur.buf,
-				   cur.len);
-			/* Defined in a header is not lacking. */
-			if (f->needs.nr &&
-			    strike_defined_nearby(&f->needs, j->repo, j->tree,
-						  ap->files[i].old_path) < 0) {
-				strbuf_release(&cur);
-				goto out;
-			}
-			f->why = f->needs.nr   ? HUNK_NEEDS :
-				 f->removes.nr ? HUNK_GONE :
-						 HUNK_DIFFERS;
-		}
-		strbuf_release(&cur);
+	if (c->present + c->reverse && (c->missing || c->forward)) {
+		/* Some hunk's change is there, some positively is not. */
+		list_hunks(d, j, JH_REVERSE, NULL);
+		if (c->reverse && c->present)
+			strbuf_addstr(d, ", ");
+		list_hunks(d, j, JH_PRESENT, NULL);
+		strbuf_addstr(d, " already present; missing: ");
+		list_hunks(d, j, JH_FORWARD, "(would apply)");
+		if (c->forward && c->missing)
+			strbuf_addstr(d, "; ");
+		explain_hunks(d, j);
+		return VERDICT_PARTIALLY_PRESENT;
 	}
-	for (size_t k = 0; k < fh_nr; k++) {
-		const struct failed_hunk *f = &fh[k];
-		const struct patch_hunk *ph = &p->files[f->file].hunks[f->hunk];
-		const char *reason =
-			ap->files[f->file].loc.hunks[f->hunk].reason;
-		struct strbuf *sb = f->why == HUNK_GONE ? &gone : &differs;
-
-		for (size_t w = 0; w < f->needs.nr; w++)
-			if (!strvec_has(&missing, f->needs.v[w]))
-				strvec_push(&missing, f->needs.v[w]);
-		n_gone += f->why == HUNK_GONE;
-		strbuf_addf(sb, "%s%s hunk %zu (-%u,%u)", sb->len ? "; " : "",
-			    ap->files[f->file].path, f->hunk + 1, ph->old_start,
-			    ph->old_count);
-		if (f->why == HUNK_NEEDS) {
-			strbuf_addstr(sb, ": needs ");
-			for (size_t w = 0; w < f->needs.nr; w++)
-				strbuf_addf(sb, "%s%s()", w ? ", " : "",
-					    f->needs.v[w]);
-		} else if (f->why == HUNK_DIFFERS && reason) {
-			strbuf_addf(sb, ": %s", reason);
-		}
-	}
-	if (strong) {
-		describe_hunks(d, ap, p, HUNK_ALREADY_APPLIED,
-			       "already present");
-		if (gone.len)
-			strbuf_addf(d, "; %s: removes what is gone already",
-				    gone.buf);
-		if (differs.len)
-			strbuf_addf(d, "; %s", differs.buf);
-		v = differs.len ? VERDICT_PARTIALLY_PRESENT :
-				  VERDICT_ALREADY_PRESENT;
-		goto out;
-	}
-	if (missing.nr) {
-		for (size_t i = 0; i < missing.nr && i < 4; i++)
-			strbuf_addf(d, "%s%s()", i ? ", " : "", missing.v[i]);
-		if (missing.nr > 4)
-			strbuf_addf(d, " and %zu more", missing.nr - 4);
-		strbuf_addf(d, " %s not exist on %s (%s)",
-			    missing.nr == 1 ? "does" : "do", j->t->name,
-			    differs.buf);
-		v = VERDICT_NOT_APPLICABLE;
-		goto out;
-	}
-	if (already + n_gone) {
-		if (already)
-			describe_hunks(d, ap, p, HUNK_ALREADY_APPLIED,
-				       "already present");
-		if (gone.len)
-			strbuf_addf(d, "%s%s: removes what is gone already",
-				    d->len ? "; " : "", gone.buf);
-		if (differs.len)
-			strbuf_addf(d, "; %s", differs.buf);
-		v = differs.len || already + n_gone < total ?
-			    VERDICT_PARTIALLY_PRESENT :
-			    VERDICT_ALREADY_PRESENT;
-		goto out;
-	}
-	dep = depends_on(j->t, ap);
-	if (dep) {
-		strbuf_addf(d, "builds on '%s', which did not apply; %s",
-			    dep->sp->mail->subj.title, differs.buf);
-		v = VERDICT_DEPENDS;
-		goto out;
+	find_needs(j, true);
+	if (ap->needs.nr) {
+		strbuf_addstr(d, "needs ");
+		join(d, &ap->needs, 4);
+		strbuf_addstr(d, ", which did not go in; ");
+		explain_hunks(d, j);
+		return VERDICT_DEPENDS;
 	}
 	three = try_three_way(j);
+	if (three < 0)
+		return VERDICT__COUNT;
 	if (three > 0) {
 		strbuf_addstr(d, "3-way merge from the preimage blob");
-		v = VERDICT_MERGED_3WAY;
-	} else if (!three) {
-		strbuf_addbuf(d, &differs);
-		v = VERDICT_CONFLICT;
+		return VERDICT_MERGED_3WAY;
 	}
-out:
-	for (size_t k = 0; k < fh_nr; k++) {
-		strvec_clear(&fh[k].needs);
-		strvec_clear(&fh[k].removes);
+	explain_hunks(d, j);
+	return VERDICT_CONFLICT;
+}
+
+/* "... (every hunk's change found: 2 by reverse apply, 1 by content)" */
+static void present_detail(struct strbuf *d, const struct judge *j,
+			   const struct tally *c)
+{
+	if (d->len)
+		strbuf_addstr(d, "; ");
+	if (c->reverse + c->present) {
+		strbuf_addf(d, "every hunk's change found:");
+		if (c->reverse)
+			strbuf_addf(d, " %zu by reverse apply", c->reverse);
+		if (c->present)
+			strbuf_addf(d, "%s %zu by content in %s",
+				    c->reverse ? "," : "", c->present,
+				    c->present == 1 ? "its function" :
+						      "their functions");
 	}
-	free(fh);
-	strbuf_release(&gone);
-	strbuf_release(&differs);
-	strvec_clear(&relied);
-	strvec_clear(&missing);
-	return v;
+	if (c->gone) {
+		strbuf_addstr(d, c->reverse + c->present ? "; " : "");
+		list_hunks(d, j, JH_GONE,
+			   "changes code that exists nowhere "
+			   "on the branch now");
+	}
+	if (c->reworked) {
+		strbuf_addstr(d, "; reworked since: ");
+		list_hunks(d, j, JH_REWORKED, NULL);
+	}
 }
 
 /* The verdict of a patch whose files were located. */
@@ -760,40 +1278,88 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 {
 	struct apply_patch *ap = j->ap;
 	struct strbuf *d = &j->detail;
-	struct strvec files = STRVEC_INIT;
+	struct strbuf hist = STRBUF_INIT;
 	enum locate_hunk_status worst;
 	size_t total, failed, already;
+	struct strvec helpers = STRVEC_INIT;
+	enum verdict v = VERDICT__COUNT;
+	struct tally c;
+	int found;
 
 	if (problems->nr) {
 		join(d, problems, 3);
 		return VERDICT_CONFLICT;
 	}
-	for (size_t i = 0; i < ap->nr; i++)
-		if (ap->files[i].missing)
-			strvec_push(&files, ap->files[i].old_path);
-	if (files.nr) {
-		join(d, &files, 3);
-		strbuf_addf(d, " %s not exist on %s",
-			    files.nr == 1 ? "does" : "do", j->t->name);
-		strvec_clear(&files);
-		return VERDICT_NOT_APPLICABLE;
-	}
+	if (classify(j) < 0 || load_history(j) < 0)
+		return VERDICT__COUNT;
+	found = provenance_find(&hist, &j->t->history, ap->sp->mail, false);
+	if (found < 0)
+		goto out;
+	if (found != PROVENANCE_NONE)
+		ap->history = xstrdup(hist.buf);
 	judge_count_hunks(ap, &total, &failed, &already, &worst);
 	count_repairs(ap);
-	if (!failed && already == total) {
-		strbuf_addf(d,
-			    "every hunk's change is already there (%zu "
-			    "hunk%s)",
-			    total, total == 1 ? "" : "s");
-		return VERDICT_ALREADY_PRESENT;
+	tally(&c, ap);
+
+	/* The history says it is there, and no hunk says otherwise. */
+	if (found == PROVENANCE_PRESENT && !c.forward && !c.missing) {
+		strbuf_addbuf(d, &hist);
+		if (c.reworked || c.gone)
+			present_detail(d, j, &c);
+		v = VERDICT_ALREADY_PRESENT;
+		goto out;
 	}
-	if (!failed && already) {
-		describe_hunks(d, ap, j->patch, HUNK_ALREADY_APPLIED,
-			       "already present");
-		strbuf_addstr(d, "; the other hunks would apply");
-		return VERDICT_PARTIALLY_PRESENT;
+	if (!c.forward && !c.missing && !c.reworked && !c.unknown &&
+	    c.reverse + c.present) {
+		present_detail(d, j, &c);
+		v = VERDICT_ALREADY_PRESENT;
+		goto out;
 	}
-	if (!failed)
-		return judge_applied(j, worst);
-	return judge_failed(j, total, already);
+	if (!c.forward && !c.missing && !c.reworked && !c.unknown &&
+	    !c.reverse && !c.present && c.gone) {
+		list_hunks(d, j, JH_GONE, NULL);
+		strbuf_addf(d, ": the code %s changes exists nowhere on %s",
+			    c.gone == 1 ? "it" : "they", j->t->name);
+		v = VERDICT_NOT_APPLICABLE;
+		goto out;
+	}
+	if (!failed && c.forward) {
+		if (c.reverse) {
+			list_hunks(d, j, JH_REVERSE, "already present");
+			strbuf_addstr(d, "; the other hunks would apply");
+			v = VERDICT_PARTIALLY_PRESENT;
+			goto out;
+		}
+		if (missing_helpers(j, &helpers) < 0)
+			goto out;
+		if (helpers.nr) {
+			strbuf_addstr(d, "applies, but calls ");
+			for (size_t i = 0; i < helpers.nr && i < 4; i++)
+				strbuf_addf(d, "%s%s()", i ? ", " : "",
+					    helpers.v[i]);
+			strbuf_addf(d,
+				    ", which %s lacks (no file of the "
+				    "branch names %s)",
+				    j->t->name,
+				    helpers.nr == 1 ? "it" : "them");
+			v = VERDICT_CONFLICT;
+			goto out;
+		}
+		v = judge_applied(j, worst);
+		find_needs(j, false);
+		if (ap->needs.nr) {
+			strbuf_addstr(d, d->len ? "; after " : "after ");
+			join(d, &ap->needs, 4);
+		}
+		goto out;
+	}
+	if (found == PROVENANCE_PRESENT)
+		strbuf_addf(d, "%s, but: ", hist.buf);
+	else if (found == PROVENANCE_REVERTED)
+		strbuf_addf(d, "%s; ", hist.buf);
+	v = judge_blocked(j, &c);
+out:
+	strbuf_release(&hist);
+	strvec_clear(&helpers);
+	return v;
 }

@@ -60,6 +60,9 @@ enum verdict judge_located(struct judge *j, struct strvec *problems);
  */
 enum verdict judge_replay(struct judge *j, enum verdict v, struct patch *copy);
 
+/* "forward", "reverse", "present", ... of apply_file.how. */
+const char *judge_hunk_name(int how);
+
 /* In apply.c. */
 void apply_file_release(struct apply_file *f);
 

@@ -80,6 +80,15 @@ static void keep_unshared(struct wanted *w, const struct wanted *other)
 	w->nr = n;
 }
 
+/* The counting lines of `kind` of every hunk of `pf` but `h`. */
+static void collect_others(struct wanted *w, const struct patch_file *pf,
+			   const struct patch_hunk *h, char kind)
+{
+	for (size_t i = 0; pf && i < pf->nr; i++)
+		if (&pf->hunks[i] != h)
+			collect(w, &pf->hunks[i], kind);
+}
+
 /* Drop from `a` and `b` the lines both hold: moved, not changed. */
 static void drop_common(struct wanted *a, struct wanted *b)
 {
@@ -203,7 +212,8 @@ static long extend(const struct lines *f, long head, unsigned extra)
 
 /* Where the hunk's function can be: by its header, else by context. */
 static void find_regions(struct regions *rs, const struct patch_hunk *h,
-			 const struct lines *f, const struct wanted *ctx)
+			 const struct lines *f, const struct wanted *ctx,
+			 unsigned flags)
 {
 	unsigned extra = heads_in(h);
 	const char *sec = h->section;
@@ -219,7 +229,7 @@ static void find_regions(struct regions *rs, const struct patch_hunk *h,
 	} else {
 		add_region(rs, 0, extend(f, -1, extra));
 	}
-	if (rs->nr)
+	if (rs->nr || (flags & PRESENCE_BY_NAME))
 		return;
 	/* The rarest context line the file holds anchors the function. */
 	for (size_t i = 0; i < ctx->nr; i++) {
@@ -245,8 +255,42 @@ static void find_regions(struct regions *rs, const struct patch_hunk *h,
 }
 
 /*
+ * The most of `w`'s lines standing in order in f [from, to] with at most
+ * `gap` other lines between two of them; *first and *last where.
+ */
+static size_t close_run(const struct wanted *w, const struct lines *f,
+			long from, long to, long gap, long *first, long *last)
+{
+	size_t best = 0;
+
+	for (size_t start = 0; start < w->nr; start++) {
+		for (long s = from; s <= to; s++) {
+			size_t n = 1;
+			long prev = s;
+
+			if (!same(&f->v[s], &w->v[start]))
+				continue;
+			for (size_t i = start + 1; i < w->nr; i++)
+				for (long j = prev + 1;
+				     j <= to && j - prev <= gap; j++)
+					if (same(&f->v[j], &w->v[i])) {
+						prev = j;
+						n++;
+						break;
+					}
+			if (n > best) {
+				best = n;
+				*first = s;
+				*last = prev;
+			}
+		}
+	}
+	return best;
+}
+
+/*
  * Judge one region. Returns the state; *at / *still / *found as
- * presence.h says; `why` gets the reason.
+ * presence.h says.
  */
 static enum presence_state judge(const struct patch_hunk *h,
 				 const struct lines *f, const struct region *rg,
@@ -257,6 +301,9 @@ static enum presence_state judge(const struct patch_hunk *h,
 {
 	long *pos = xcalloc(add->nr + ctx->nr + 1, sizeof(*pos));
 	long lo = rg->from, hi = rg->to, margin = h->old_count;
+	long gap = h->new_count + 10, first = -1, last = -1;
+	size_t anchored =
+		close_run(ctx, f, rg->from, rg->to, gap, &first, &last);
 	enum presence_state st;
 
 	*at = *still = -1;
@@ -265,15 +312,7 @@ static enum presence_state judge(const struct patch_hunk *h,
 		lo = pos[0] - margin;
 		hi = pos[add->nr - 1] + margin;
 		*at = pos[0];
-	} else if (!add->nr && in_order(pos, ctx, f, rg->from, rg->to)) {
-		long first = -1, last = -1;
-
-		for (size_t i = 0; i < ctx->nr; i++)
-			if (pos[i] >= 0) {
-				if (first < 0)
-					first = pos[i];
-				last = pos[i];
-			}
+	} else if (anchored) {
 		lo = first - margin;
 		hi = last + margin;
 	}
@@ -282,16 +321,37 @@ static enum presence_state judge(const struct patch_hunk *h,
 	if (hi > rg->to)
 		hi = rg->to;
 	*still = any_in(del, f, lo, hi);
-	st = *found == add->nr && *still < 0 ? PRESENCE_PRESENT :
-					       PRESENCE_MISSING;
+	if (*still >= 0)
+		st = PRESENCE_MISSING;
+	else if (add->nr && *found == add->nr)
+		st = PRESENCE_PRESENT;
+	else if (!add->nr)
+		st = anchored >= 2 || (anchored && anchored == ctx->nr) ?
+			     PRESENCE_PRESENT :
+			     PRESENCE_REWORKED;
+	else if (!*found && anchored && anchored * 2 >= ctx->nr)
+		st = PRESENCE_MISSING;
+	else
+		st = PRESENCE_REWORKED;
 	free(pos);
 	return st;
 }
 
+/* Better evidence first: present, missing, reworked. */
+static int rank(enum presence_state st)
+{
+	return st == PRESENCE_PRESENT  ? 3 :
+	       st == PRESENCE_MISSING  ? 2 :
+	       st == PRESENCE_REWORKED ? 1 :
+					 0;
+}
+
 void presence_check(struct presence *r, const struct patch_hunk *h,
-		    const struct lines *f)
+		    const struct patch_file *pf, const struct lines *f,
+		    unsigned flags)
 {
 	struct wanted add = { 0 }, del = { 0 }, ctx = { 0 };
+	struct wanted moved_in = { 0 }, moved_out = { 0 };
 	struct regions rs = { 0 };
 	struct strbuf why = STRBUF_INIT;
 	size_t best_found = 0;
@@ -302,13 +362,18 @@ void presence_check(struct presence *r, const struct patch_hunk *h,
 	collect(&del, h, PATCH_LINE_DEL);
 	collect(&ctx, h, PATCH_LINE_CONTEXT);
 	drop_common(&add, &del);
+	/* Code the patch moves between its hunks proves nothing either. */
+	collect_others(&moved_in, pf, h, PATCH_LINE_ADD);
+	collect_others(&moved_out, pf, h, PATCH_LINE_DEL);
+	keep_unshared(&del, &moved_in);
+	keep_unshared(&add, &moved_out);
 	if (!add.nr && !del.nr) {
 		r->state = PRESENCE_UNKNOWN;
 		r->reason = xstrdup("no line of the change tells (only blank, "
 				    "trivial or moved lines)");
 		goto out;
 	}
-	find_regions(&rs, h, f, &ctx);
+	find_regions(&rs, h, f, &ctx, flags);
 	if (!rs.nr) {
 		r->state = PRESENCE_UNKNOWN;
 		r->reason =
@@ -317,38 +382,42 @@ void presence_check(struct presence *r, const struct patch_hunk *h,
 				xstrdup("none of its context is in the file");
 		goto out;
 	}
-	r->state = PRESENCE_MISSING;
 	for (size_t i = 0; i < rs.nr; i++) {
 		long at, still;
 		size_t found;
 		enum presence_state st = judge(h, f, &rs.v[i], &add, &del, &ctx,
 					       &at, &still, &found);
 
-		if (st == PRESENCE_PRESENT) {
-			r->state = st;
-			r->from = rs.v[i].from + 1;
-			r->to = rs.v[i].to + 1;
-			r->at = at + 1;
-			break;
-		}
-		if (best < 0 || found > best_found ||
-		    (found == best_found && still >= 0 && !r->still)) {
-			best = i;
-			best_found = found;
-			r->from = rs.v[i].from + 1;
-			r->to = rs.v[i].to + 1;
-			r->still = still >= 0 ? still + 1 : 0;
-		}
+		if (best >= 0 && rank(st) <= rank(r->state))
+			continue;
+		best = i;
+		best_found = found;
+		r->state = st;
+		r->from = rs.v[i].from + 1;
+		r->to = rs.v[i].to + 1;
+		r->at = at >= 0 ? at + 1 : 0;
+		r->still = still >= 0 ? still + 1 : 0;
 	}
-	if (r->state == PRESENCE_PRESENT) {
+	if (r->state == PRESENCE_PRESENT && add.nr) {
 		strbuf_addf(&why, "its change stands at %ld, in lines %ld-%ld",
 			    r->at, r->from, r->to);
+	} else if (r->state == PRESENCE_PRESENT) {
+		strbuf_addf(&why,
+			    "its removed lines are gone from lines %ld-%ld, "
+			    "its context stands",
+			    r->from, r->to);
 	} else {
 		strbuf_addf(&why, "%zu of %zu added lines in lines %ld-%ld",
 			    best_found, add.nr, r->from, r->to);
 		if (r->still)
 			strbuf_addf(&why, ", a removed line still at %ld",
 				    r->still);
+		else if (r->state == PRESENCE_REWORKED && add.nr)
+			strbuf_addstr(&why, ", its removed lines gone: "
+					    "reworked since");
+		else if (r->state == PRESENCE_REWORKED)
+			strbuf_addstr(&why, "; its context is not there to "
+					    "show the removal");
 	}
 	r->reason = strbuf_detach(&why, NULL);
 out:
@@ -356,4 +425,6 @@ out:
 	wanted_release(&add);
 	wanted_release(&del);
 	wanted_release(&ctx);
+	wanted_release(&moved_in);
+	wanted_release(&moved_out);
 }

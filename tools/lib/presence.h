@@ -7,6 +7,7 @@
 
 #include "util/lines.h"
 
+struct patch_file;
 struct patch_hunk;
 
 /*
@@ -26,7 +27,7 @@ struct patch_hunk;
  *	struct lines f = LINES_INIT;
  *	struct presence r;
  *	lines_split(&f, buf, len);
- *	presence_check(&r, hunk, &f);
+ *	presence_check(&r, hunk, pf, &f, 0);
  *	r.state, r.from, r.to, r.reason
  *	presence_release(&r);
  *
@@ -38,8 +39,14 @@ struct patch_hunk;
  * Where: the function is found by its header (scope.h); when the file
  * has no definition of that name (renamed, or a header of another
  * producer), by the rarest of the hunk's context lines that the file
- * holds, taking the definition around it. Without either the state is
- * PRESENCE_UNKNOWN: the code the hunk changes is not in this file.
+ * holds, taking the definition around it (not with PRESENCE_BY_NAME).
+ * Without either the state is PRESENCE_UNKNOWN: the code the hunk
+ * changes is not in this file.
+ *
+ * A hunk that only removes lines shows its change only through its
+ * context: present when two of its context lines stand close together
+ * (within its new length and ten lines) with the removed lines gone
+ * from between; otherwise PRESENCE_REWORKED.
  *
  * "Gone from where they stand": a removed line counts as still there
  * when it stands between the first and last added line found, or
@@ -52,7 +59,25 @@ struct patch_hunk;
 enum presence_state {
 	PRESENCE_UNKNOWN, /* its function is not in the file */
 	PRESENCE_PRESENT, /* the change is there */
-	PRESENCE_MISSING, /* the function is there, the change is not */
+	/*
+	 * The function is there and the change positively is not: a line
+	 * it removes still stands, or its context stands without any of its
+	 * added lines.
+	 */
+	PRESENCE_MISSING,
+	/*
+	 * The function is there, the lines it removes are gone, its added
+	 * lines are not (all) there: rewritten since, in a way that tells
+	 * neither "present" nor "missing". For a hunk that only removes
+	 * lines, also: its context cannot be found to show the removal.
+	 */
+	PRESENCE_REWORKED,
+};
+
+/* presence_check() flags. */
+enum {
+	/* Find the function by its header only, never by context. */
+	PRESENCE_BY_NAME = 1 << 0,
 };
 
 struct presence {
@@ -69,9 +94,14 @@ struct presence {
 
 void presence_release(struct presence *r);
 
-/* Judge hunk `h` on the file `f`. `r` is overwritten. */
+/*
+ * Judge hunk `h` of `pf` (its file's diff, may be NULL) on the file `f`.
+ * Lines that another hunk of `pf` adds back (code the patch moves) are
+ * not evidence. `r` is overwritten.
+ */
 void presence_check(struct presence *r, const struct patch_hunk *h,
-		    const struct lines *f);
+		    const struct patch_file *pf, const struct lines *f,
+		    unsigned flags);
 
 /*
  * Does a line count as evidence (not blank, not trivial)? `norm` is

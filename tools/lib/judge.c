@@ -787,9 +787,10 @@ static int judge_elsewhere(struct judge *j, struct apply_file *af,
 }
 
 /*
- * A hunk found reworked: gone instead when what it removes names things
- * the branch has nowhere (it changes code this branch never had, next to
- * code it has).
+ * A hunk found reworked, or a removal found done: gone instead when
+ * what it removes names things the branch has nowhere (it changes code
+ * this branch never had, next to code it has; a removal of it proves
+ * nothing).
  */
 static int reworked_or_gone(struct judge *j, struct apply_file *af,
 			    const struct patch_file *pf, size_t k)
@@ -896,7 +897,9 @@ static int classify(struct judge *j)
 				af->how[k] = how_of(af->pres[k].state);
 				if (af->how[k] == JH_UNKNOWN)
 					ret = judge_elsewhere(j, af, pf, k);
-				else if (af->how[k] == JH_REWORKED)
+				else if (af->how[k] == JH_REWORKED ||
+					 (af->how[k] == JH_PRESENT &&
+					  af->pres[k].removal))
 					ret = reworked_or_gone(j, af, pf, k);
 				break;
 			default:
@@ -1031,18 +1034,55 @@ static void side_lines(struct strvec *out, const struct patch_hunk *h,
 	}
 }
 
+/* The counting lines of the file `af` patches, as the branch has it. */
+static void file_lines(struct judge *j, const struct apply_file *af,
+		       struct strvec *out)
+{
+	struct strbuf buf = STRBUF_INIT;
+	struct lines f = LINES_INIT;
+
+	if (!af->missing && content_at(j, af->old_path, &buf) > 0) {
+		lines_split(&f, buf.buf, buf.len);
+		for (size_t i = 0; i < f.nr; i++)
+			if (presence_line_counts(f.v[i].norm, f.v[i].nlen))
+				strvec_push(out, f.v[i].norm);
+		lines_release(&f);
+	}
+	error_clear();
+	strbuf_release(&buf);
+}
+
 /*
  * The earlier patches of the series this one builds on: those that add
- * lines its hunks need (context or removed lines) to the same file,
- * among the hunks that could not go in (`failing`: and the patches that
- * did not go in either) or all of them (and the patches that went in).
- * Into ap->needs, as "<file> (<verdict> here)".
+ * lines its hunks need (context or removed lines the file does not have
+ * already) to the same file, among the hunks that could not go in
+ * (`failing`: and the patches that did not go in either) or all of them
+ * (and the patches that went in). Into ap->needs, as "<file> (<verdict>
+ * here)".
  */
 static void find_needs(struct judge *j, bool failing)
 {
 	const struct apply_target *t = j->t;
 	struct apply_patch *ap = j->ap;
+	struct strvec *want = xcalloc(ap->nr + 1, sizeof(*want));
+	struct strvec *here = xcalloc(ap->nr + 1, sizeof(*here));
+	bool *loaded = xcalloc(ap->nr + 1, sizeof(*loaded));
 
+	for (size_t i = 0; i < ap->nr; i++) {
+		const struct apply_file *af = &ap->files[i];
+
+		strvec_init(&want[i]);
+		strvec_init(&here[i]);
+		for (size_t k = 0; k < af->hunks_nr; k++) {
+			int how = af->how[k];
+
+			if (!failing ||
+			    (how != JH_FORWARD && how != JH_REVERSE &&
+			     how != JH_PRESENT))
+				side_lines(&want[i],
+					   &j->patch->files[i].hunks[k], " -");
+		}
+	}
 	for (size_t e = 0; e < t->nr && &t->patches[e] != ap; e++) {
 		const struct apply_patch *ep = &t->patches[e];
 		const struct patch *p = &ep->sp->mail->patch;
@@ -1054,19 +1094,9 @@ static void find_needs(struct judge *j, bool failing)
 			continue;
 		for (size_t i = 0; i < ap->nr && !needed; i++) {
 			const struct apply_file *af = &ap->files[i];
-			struct strvec want = STRVEC_INIT, added = STRVEC_INIT;
+			struct strvec added = STRVEC_INIT;
 
-			for (size_t k = 0; k < af->hunks_nr; k++) {
-				int how = af->how[k];
-
-				if (!failing ||
-				    (how != JH_FORWARD && how != JH_REVERSE &&
-				     how != JH_PRESENT))
-					side_lines(&want,
-						   &j->patch->files[i].hunks[k],
-						   " -");
-			}
-			for (size_t f = 0; f < p->nr && want.nr; f++) {
+			for (size_t f = 0; f < p->nr && want[i].nr; f++) {
 				const char *path =
 					p->files[f].new_path ?
 						p->files[f].new_path :
@@ -1078,15 +1108,28 @@ static void find_needs(struct judge *j, bool failing)
 					side_lines(&added,
 						   &p->files[f].hunks[k], "+");
 			}
-			for (size_t w = 0; w < want.nr && !needed; w++)
-				needed = strvec_has(&added, want.v[w]);
-			strvec_clear(&want);
+			/* A line the file has already is not needed from it. */
+			for (size_t w = 0; w < want[i].nr && !needed; w++) {
+				if (!strvec_has(&added, want[i].v[w]))
+					continue;
+				if (!loaded[i])
+					file_lines(j, af, &here[i]);
+				loaded[i] = true;
+				needed = !strvec_has(&here[i], want[i].v[w]);
+			}
 			strvec_clear(&added);
 		}
 		if (needed)
 			strvec_pushf(&ap->needs, "%s (%s here)", ep->sp->file,
 				     verdict_name(ep->verdict));
 	}
+	for (size_t i = 0; i < ap->nr; i++) {
+		strvec_clear(&want[i]);
+		strvec_clear(&here[i]);
+	}
+	free(want);
+	free(here);
+	free(loaded);
 }
 
 /* Push every identifier of [s, end) to `out`. */
@@ -1206,6 +1249,77 @@ static int missing_helpers(struct judge *j, struct strvec *out)
 	return ret;
 }
 
+/*
+ * The earlier patch of the series that did not go in and adds one of
+ * `lines` to `path`, or NULL.
+ */
+static const struct apply_patch *added_by_missing(const struct judge *j,
+						  const char *path,
+						  const struct strvec *lines)
+{
+	const struct apply_target *t = j->t;
+
+	for (size_t e = 0; e < t->nr && &t->patches[e] != j->ap; e++) {
+		const struct apply_patch *ep = &t->patches[e];
+		const struct patch *p = &ep->sp->mail->patch;
+		struct strvec added = STRVEC_INIT;
+		bool hit = false;
+
+		if (verdict_is_applied(ep->verdict) ||
+		    ep->verdict == VERDICT_ALREADY_PRESENT)
+			continue;
+		for (size_t f = 0; f < p->nr; f++) {
+			const char *fp = p->files[f].new_path ?
+						 p->files[f].new_path :
+						 p->files[f].old_path;
+
+			if (fp && !strcmp(fp, path))
+				for (size_t k = 0; k < p->files[f].nr; k++)
+					side_lines(&added,
+						   &p->files[f].hunks[k], "+");
+		}
+		for (size_t w = 0; w < lines->nr && !hit; w++)
+			hit = strvec_has(&added, lines->v[w]);
+		strvec_clear(&added);
+		if (hit)
+			return ep;
+	}
+	return NULL;
+}
+
+/*
+ * A removal found done proves nothing when the lines it removes are
+ * ones an earlier patch of the series adds and that patch did not go
+ * in: they were never here. Such hunks are unknown (and find_needs()
+ * names the patch).
+ */
+static void vacuous_removals(struct judge *j)
+{
+	struct apply_patch *ap = j->ap;
+
+	for (size_t i = 0; i < ap->nr; i++) {
+		struct apply_file *af = &ap->files[i];
+
+		for (size_t k = 0; k < af->hunks_nr; k++) {
+			struct strvec dels = STRVEC_INIT;
+			const struct apply_patch *by;
+
+			if (af->how[k] != JH_PRESENT || !af->pres[k].removal)
+				continue;
+			side_lines(&dels, &j->patch->files[i].hunks[k], "-");
+			by = added_by_missing(j, af->old_path, &dels);
+			strvec_clear(&dels);
+			if (!by)
+				continue;
+			af->how[k] = JH_UNKNOWN;
+			free(af->pres[k].reason);
+			af->pres[k].reason = xstrfmt(
+				"removes lines %s adds, which did not go in",
+				by->sp->file);
+		}
+	}
+}
+
 /* The verdict when some hunk's change could not go in. */
 static enum verdict judge_blocked(struct judge *j, const struct tally *c)
 {
@@ -1213,6 +1327,14 @@ static enum verdict judge_blocked(struct judge *j, const struct tally *c)
 	struct strbuf *d = &j->detail;
 	int three;
 
+	find_needs(j, true);
+	if (ap->needs.nr) {
+		strbuf_addstr(d, "needs ");
+		join(d, &ap->needs, 4);
+		strbuf_addstr(d, ", which did not go in; ");
+		explain_hunks(d, j);
+		return VERDICT_DEPENDS;
+	}
 	if (c->present + c->reverse && (c->missing || c->forward)) {
 		/* Some hunk's change is there, some positively is not. */
 		list_hunks(d, j, JH_REVERSE, NULL);
@@ -1225,14 +1347,6 @@ static enum verdict judge_blocked(struct judge *j, const struct tally *c)
 			strbuf_addstr(d, "; ");
 		explain_hunks(d, j);
 		return VERDICT_PARTIALLY_PRESENT;
-	}
-	find_needs(j, true);
-	if (ap->needs.nr) {
-		strbuf_addstr(d, "needs ");
-		join(d, &ap->needs, 4);
-		strbuf_addstr(d, ", which did not go in; ");
-		explain_hunks(d, j);
-		return VERDICT_DEPENDS;
 	}
 	three = try_three_way(j);
 	if (three < 0)
@@ -1267,9 +1381,12 @@ static void present_detail(struct strbuf *d, const struct judge *j,
 			   "changes code that exists nowhere "
 			   "on the branch now");
 	}
-	if (c->reworked) {
-		strbuf_addstr(d, "; reworked since: ");
+	if (c->reworked || c->missing) {
+		strbuf_addstr(d, "; changed since: ");
 		list_hunks(d, j, JH_REWORKED, NULL);
+		if (c->reworked && c->missing)
+			strbuf_addstr(d, ", ");
+		list_hunks(d, j, JH_MISSING, NULL);
 	}
 }
 
@@ -1292,6 +1409,7 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 	}
 	if (classify(j) < 0 || load_history(j) < 0)
 		return VERDICT__COUNT;
+	vacuous_removals(j);
 	found = provenance_find(&hist, &j->t->history, ap->sp->mail, false);
 	if (found < 0)
 		goto out;
@@ -1302,9 +1420,9 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 	tally(&c, ap);
 
 	/* The history says it is there, and no hunk says otherwise. */
-	if (found == PROVENANCE_PRESENT && !c.forward && !c.missing) {
+	if (found == PROVENANCE_PRESENT && !c.forward && !c.still) {
 		strbuf_addbuf(d, &hist);
-		if (c.reworked || c.gone)
+		if (c.missing || c.reworked || c.gone)
 			present_detail(d, j, &c);
 		v = VERDICT_ALREADY_PRESENT;
 		goto out;

@@ -329,7 +329,7 @@ static enum presence_state judge(const struct patch_hunk *h,
 		st = anchored >= 2 || (anchored && anchored == ctx->nr) ?
 			     PRESENCE_PRESENT :
 			     PRESENCE_REWORKED;
-	else if (!*found && anchored && anchored * 2 >= ctx->nr)
+	else if (!del->nr && !*found && anchored && anchored * 2 >= ctx->nr)
 		st = PRESENCE_MISSING;
 	else
 		st = PRESENCE_REWORKED;
@@ -402,6 +402,7 @@ void presence_check(struct presence *r, const struct patch_hunk *h,
 		strbuf_addf(&why, "its change stands at %ld, in lines %ld-%ld",
 			    r->at, r->from, r->to);
 	} else if (r->state == PRESENCE_PRESENT) {
+		r->removal = true;
 		strbuf_addf(&why,
 			    "its removed lines are gone from lines %ld-%ld, "
 			    "its context stands",

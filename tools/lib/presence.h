@@ -60,9 +60,9 @@ enum presence_state {
 	PRESENCE_UNKNOWN, /* its function is not in the file */
 	PRESENCE_PRESENT, /* the change is there */
 	/*
-	 * The function is there and the change positively is not: a line
-	 * it removes still stands, or its context stands without any of its
-	 * added lines.
+ * The function is there and the change positively is not: a line
+	 * it removes still stands, or (a hunk that only adds) its context
+	 * stands without any of its added lines.
 	 */
 	PRESENCE_MISSING,
 	/*
@@ -88,6 +88,8 @@ struct presence {
 	long at;
 	/* MISSING: a removed line still there (1-based), or 0. */
 	long still;
+	/* PRESENT by its removed lines being gone alone (none it adds). */
+	bool removal;
 	/* One line: what decided, naming lines ("2 of 3 added lines ..."). */
 	char *reason;
 };

@@ -399,6 +399,17 @@ static int how_of(enum presence_state st)
 					 JH_UNKNOWN;
 }
 
+/*
+ * A removal found done in a file the hunk was not written for proves
+ * nothing (its lines were never there).
+ */
+static int how_elsewhere(const struct presence *p)
+{
+	if (p->state == PRESENCE_PRESENT && p->removal)
+		return JH_UNKNOWN;
+	return how_of(p->state);
+}
+
 const char *judge_hunk_name(int how)
 {
 	static const char *const names[JH__COUNT] = {
@@ -718,8 +729,10 @@ static bool unknown_word(const struct wordindex *wi, const char *norm)
  * line it removes names something no file of the branch names (the
  * code is not there in any form); for a hunk that only adds lines, the
  * function it adds them to is named nowhere, nor is some line of its
- * context. In a file the branch lacks, a function named nowhere is
- * enough. A hunk with nothing to show (trivial lines only) is not gone.
+ * context, in a file the branch lacks (in a file it has, the names the
+ * context lacks may have been renamed since). In a file the branch
+ * lacks, a function named nowhere is enough. A hunk with nothing to
+ * show (trivial lines only) is not gone.
  */
 static int proven_gone(struct judge *j, const struct patch_hunk *h,
 		       bool file_missing)
@@ -759,9 +772,15 @@ static int proven_gone(struct judge *j, const struct patch_hunk *h,
 	else if (dels)
 		gone = unknown_dels == dels;
 	else
-		gone = (name && !word_files(wi, name, NULL, 0) &&
-			(!ctx || unknown_ctx)) ||
-		       (!name && unknown_ctx);
+		/*
+		 * Only adds, to a file the branch has: names it lacks may be
+		 * renames (a quirk table and its flags renamed since), so
+		 * only a missing file proves it.
+		 */
+		gone = file_missing &&
+		       ((name && !word_files(wi, name, NULL, 0) &&
+			 (!ctx || unknown_ctx)) ||
+			(!name && unknown_ctx));
 	free(name);
 	return gone;
 }
@@ -776,7 +795,7 @@ static int judge_elsewhere(struct judge *j, struct apply_file *af,
 	if (r < 0)
 		return -1;
 	if (r) {
-		af->how[k] = how_of(af->pres[k].state);
+		af->how[k] = how_elsewhere(&af->pres[k]);
 		return 0;
 	}
 	r = proven_gone(j, h, af->missing);
@@ -828,6 +847,16 @@ static int classify_missing(struct judge *j, struct apply_file *af,
 	}
 	/* The file moved: the same name elsewhere holding its code. */
 	same_name(j, af->old_path, &moved);
+	if (!moved.nr && !ends_with(af->old_path, ".c") &&
+	    !ends_with(af->old_path, ".h")) {
+		/* Not C: no function to look for; no file of its name. */
+		for (size_t k = 0; k < pf->nr; k++) {
+			af->how[k] = JH_GONE;
+			af->pres[k].reason = xstrdup("no file of that name on "
+						     "the branch");
+		}
+		return 0;
+	}
 	for (size_t m = 0; m < moved.nr && !ret; m++) {
 		size_t here = 0;
 
@@ -937,7 +966,11 @@ static void tally(struct tally *c, const struct apply_patch *ap)
 				break;
 			case JH_MISSING:
 				c->missing++;
-				c->still += af->pres[k].still != 0;
+				/* Undone: its old lines back, most new ones not. */
+				c->still += af->pres[k].still &&
+					    (!af->pres[k].added ||
+					     af->pres[k].added_found * 2 <
+						     af->pres[k].added);
 				break;
 			case JH_REWORKED:
 				c->reworked++;

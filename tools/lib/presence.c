@@ -229,7 +229,12 @@ static void find_regions(struct regions *rs, const struct patch_hunk *h,
 	} else {
 		add_region(rs, 0, extend(f, -1, extra));
 	}
-	if (rs->nr || (flags & PRESENCE_BY_NAME))
+	/*
+	 * A header names the function: when the file has none of that
+	 * name, context lines (initialisers, error paths) would only find
+	 * some other one.
+	 */
+	if (rs->nr || (flags & PRESENCE_BY_NAME) || (sec && *sec))
 		return;
 	/* The rarest context line the file holds anchors the function. */
 	for (size_t i = 0; i < ctx->nr; i++) {
@@ -398,6 +403,8 @@ void presence_check(struct presence *r, const struct patch_hunk *h,
 		r->at = at >= 0 ? at + 1 : 0;
 		r->still = still >= 0 ? still + 1 : 0;
 	}
+	r->added = add.nr;
+	r->added_found = best_found;
 	if (r->state == PRESENCE_PRESENT && add.nr) {
 		strbuf_addf(&why, "its change stands at %ld, in lines %ld-%ld",
 			    r->at, r->from, r->to);

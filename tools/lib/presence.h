@@ -36,9 +36,8 @@ struct patch_hunk;
  * identifier characters) prove nothing and are left out, and so are
  * lines a hunk both removes and adds (moved, or re-indented).
  *
- * Where: the function is found by its header (scope.h); when the file
- * has no definition of that name (renamed, or a header of another
- * producer), by the rarest of the hunk's context lines that the file
+ * Where: the function is found by its header (scope.h); for a hunk
+ * without a header, by the rarest of its context lines that the file
  * holds, taking the definition around it (not with PRESENCE_BY_NAME).
  * Without either the state is PRESENCE_UNKNOWN: the code the hunk
  * changes is not in this file.
@@ -90,6 +89,8 @@ struct presence {
 	long still;
 	/* PRESENT by its removed lines being gone alone (none it adds). */
 	bool removal;
+	/* Its added lines that count, and how many of them stand. */
+	size_t added, added_found;
 	/* One line: what decided, naming lines ("2 of 3 added lines ..."). */
 	char *reason;
 };

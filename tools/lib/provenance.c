@@ -190,6 +190,7 @@ int provenance_load(struct provenance *pv, git_repository *repo,
 	int ret = 0;
 
 	pv->repo = repo;
+	git_oid_cpy(&pv->tip, tip);
 	pv->version = version;
 	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, tip) < 0)
 		return error_git("cannot walk the history of %s",
@@ -346,6 +347,25 @@ static void load_pids(struct provenance *pv)
 	}
 }
 
+/* Is commit `hex` in the repository and an ancestor of the tip? */
+static bool is_ancestor(const struct provenance *pv, const char *hex)
+{
+	git_commit *c = NULL;
+	git_oid oid;
+	bool yes = false;
+
+	if (git_oid_fromstr(&oid, hex) < 0 ||
+	    git_commit_lookup(&c, pv->repo, &oid) < 0) {
+		error_clear();
+		return false;
+	}
+	yes = git_oid_equal(&oid, &pv->tip) ||
+	      git_graph_descendant_of(pv->repo, &pv->tip, &oid) == 1;
+	error_clear();
+	git_commit_free(c);
+	return yes;
+}
+
 int provenance_find(struct strbuf *out, struct provenance *pv,
 		    const struct mail *m, bool by_patch_id)
 {
@@ -353,7 +373,12 @@ int provenance_find(struct strbuf *out, struct provenance *pv,
 	char *key = title ? changelog_title_key(title) : NULL;
 	int found = PROVENANCE_NONE;
 
-	if (m->upstream_commit) {
+	if (m->upstream_commit && is_ancestor(pv, m->upstream_commit)) {
+		strbuf_addf(out, "upstream %.12s is in the branch's history",
+			    m->upstream_commit);
+		found = PROVENANCE_PRESENT;
+	}
+	if (!found && m->upstream_commit) {
 		const git_oid *c =
 			provenance_has_upstream(pv, m->upstream_commit);
 

@@ -18,6 +18,8 @@ struct mail;
  * backported", from what the history records, before anything is read
  * of the code:
  *
+ *  - the upstream commit itself in the branch's ancestry (a clone that
+ *    holds mainline, as linux-stable does: a newer branch has it);
  *  - an upstream id: a commit whose message names the patch's upstream
  *    commit ("commit <sha> upstream.", "[ Upstream commit <sha> ]",
  *    "(cherry picked from commit <sha>)", any line with "upstream" and
@@ -63,6 +65,7 @@ struct provenance_pid {
 
 struct provenance {
 	git_repository *repo;
+	git_oid tip;
 	unsigned version;
 	/* Commits walked, newest first. */
 	git_oid *walk;

@@ -659,6 +659,72 @@ static void file_hunks_init(struct apply_file *af, size_t nr)
 	af->where = xcalloc(nr + 1, sizeof(*af->where));
 }
 
+/* Does `word` stand as a whole word in [buf, buf + len)? */
+static bool has_word(const char *buf, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memmem(p, end - p, word, n))) {
+		if ((p == buf || !ident_char((unsigned char)p[-1])) &&
+		    (p + n == end || !ident_char((unsigned char)p[n])))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/*
+ * The C files next to `path` (its directory and the one above) that
+ * name `word`: where a function moved within a driver or subsystem, the
+ * first place to look, whatever the word index keeps of a name that
+ * every architecture defines.
+ */
+static void near_files(struct judge *j, const char *path, const char *word,
+		       struct strvec *out)
+{
+	char *dir = xstrdup(path), *slash;
+
+	for (int up = 0; up < 2 && (slash = strrchr(dir, '/')); up++) {
+		git_tree_entry *te = NULL;
+		git_tree *sub = NULL;
+
+		*slash = '\0';
+		if (git_tree_entry_bypath(&te, j->tree, dir) < 0 ||
+		    git_tree_entry_type(te) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&sub, j->repo, git_tree_entry_id(te)) < 0) {
+			git_tree_entry_free(te);
+			error_clear();
+			break;
+		}
+		for (size_t k = 0; k < git_tree_entrycount(sub); k++) {
+			const git_tree_entry *e =
+				git_tree_entry_byindex(sub, k);
+			const char *name = git_tree_entry_name(e);
+			git_blob *b = NULL;
+
+			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+			    !(ends_with(name, ".c") || ends_with(name, ".h")) ||
+			    git_blob_lookup(&b, j->repo, git_tree_entry_id(e)) <
+				    0)
+				continue;
+			if (has_word(git_blob_rawcontent(b),
+				     git_blob_rawsize(b), word)) {
+				char *f = xstrfmt("%s/%s", dir, name);
+
+				if (!strvec_has(out, f))
+					strvec_push(out, f);
+				free(f);
+			}
+			git_blob_free(b);
+		}
+		git_tree_free(sub);
+		git_tree_entry_free(te);
+	}
+	error_clear();
+	free(dir);
+}
+
 /*
  * Where hunk `h`'s code lives when not in `here`: a file of the branch
  * defining the function its header names; for a hunk without one, a
@@ -680,8 +746,10 @@ static int relocate(struct judge *j, const struct patch_hunk *h,
 		free(name);
 		return -1;
 	}
-	if (name)
+	if (name) {
+		near_files(j, here, name, &cands);
 		word_files(wi, name, &cands, WORDINDEX_MAX_FILES);
+	}
 	for (size_t i = 0; !name && !cands.nr && i < h->nr; i++) {
 		const struct patch_line *l = &h->lines[i];
 		size_t n;
@@ -722,6 +790,33 @@ static int relocate(struct judge *j, const struct patch_hunk *h,
 static bool unknown_word(const struct wordindex *wi, const char *norm)
 {
 	return rarest(wi, norm, NULL, 0) == 0;
+}
+
+/* The same, leaving out the identifiers in `but`. */
+static bool unknown_word_but(const struct wordindex *wi, const char *norm,
+			     const struct strvec *but)
+{
+	for (const char *p = norm; *p;) {
+		const char *b = p;
+		bool unknown;
+		char *w;
+
+		if (!ident_start((unsigned char)*p) ||
+		    (p > norm && ident_char((unsigned char)p[-1]))) {
+			p++;
+			continue;
+		}
+		while (ident_char((unsigned char)*p))
+			p++;
+		if (p - b < 3)
+			continue;
+		w = xstrndup(b, p - b);
+		unknown = !strvec_has(but, w) && !word_files(wi, w, NULL, 0);
+		free(w);
+		if (unknown)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -805,6 +900,82 @@ static int judge_elsewhere(struct judge *j, struct apply_file *af,
 	return 0;
 }
 
+/* Does the hunk add a line that counts? */
+static bool adds_lines(const struct patch_hunk *h)
+{
+	bool adds = false;
+
+	for (size_t i = 0; i < h->nr && !adds; i++) {
+		size_t n;
+		char *norm;
+
+		if (h->lines[i].kind != PATCH_LINE_ADD)
+			continue;
+		norm = ws_normalize(h->lines[i].text, h->lines[i].len, &n);
+		adds = presence_line_counts(norm, n);
+		free(norm);
+	}
+	return adds;
+}
+
+/*
+ * A removal found done says nothing when the code it removes names
+ * things this branch never had: gone when it is the function itself
+ * that the branch lacks (a whole definition removed), else unknown.
+ */
+static int vacuous_removal(struct judge *j, struct apply_file *af,
+			   const struct patch_hunk *h, size_t k)
+{
+	const struct wordindex *wi = load_words(j);
+	char *name = hunk_name(h);
+	bool unknown = false;
+
+	if (!wi) {
+		free(name);
+		return -1;
+	}
+	struct strvec defs = STRVEC_INIT;
+
+	/* The names it removes definitions of are gone by its doing. */
+	for (size_t i = 0; i < h->nr; i++) {
+		const struct patch_line *l = &h->lines[i];
+		char *t, *def;
+
+		if (l->kind != PATCH_LINE_DEL ||
+		    !scope_is_head(l->text, l->len))
+			continue;
+		t = xstrndup(l->text, l->len);
+		def = section_ident(t);
+		if (def)
+			strvec_push(&defs, def);
+		free(def);
+		free(t);
+	}
+	for (size_t i = 0; i < h->nr && !unknown; i++) {
+		const struct patch_line *l = &h->lines[i];
+		size_t n;
+		char *norm;
+
+		if (l->kind != PATCH_LINE_DEL)
+			continue;
+		norm = ws_normalize(l->text, l->len, &n);
+		unknown = presence_line_counts(norm, n) &&
+			  unknown_word_but(wi, norm, &defs);
+		free(norm);
+	}
+	strvec_clear(&defs);
+	if (unknown) {
+		af->how[k] = name && !word_files(wi, name, NULL, 0) ?
+				     JH_GONE :
+				     JH_UNKNOWN;
+		free(af->pres[k].reason);
+		af->pres[k].reason = xstrdup(
+			"removes code that names what this branch never had");
+	}
+	free(name);
+	return 0;
+}
+
 /*
  * A hunk found reworked, or a removal found done: gone instead when
  * what it removes names things the branch has nowhere (it changes code
@@ -825,6 +996,8 @@ static int reworked_or_gone(struct judge *j, struct apply_file *af,
 	r = proven_gone(j, h, false);
 	if (r > 0)
 		af->how[k] = JH_GONE;
+	else if (!r && af->how[k] == JH_PRESENT)
+		r = vacuous_removal(j, af, h, k);
 	return r < 0 ? -1 : 0;
 }
 
@@ -919,6 +1092,9 @@ static int classify(struct judge *j)
 			switch (af->loc.hunks[k].status) {
 			case HUNK_ALREADY_APPLIED:
 				af->how[k] = JH_REVERSE;
+				if (!adds_lines(&pf->hunks[k]))
+					ret = vacuous_removal(j, af,
+							      &pf->hunks[k], k);
 				break;
 			case HUNK_FAILED:
 				presence_check(&af->pres[k], &pf->hunks[k], pf,
@@ -1368,15 +1544,21 @@ static enum verdict judge_blocked(struct judge *j, const struct tally *c)
 		explain_hunks(d, j);
 		return VERDICT_DEPENDS;
 	}
-	if (c->present + c->reverse && (c->missing || c->forward)) {
-		/* Some hunk's change is there, some positively is not. */
+	if (c->present + c->reverse &&
+	    (c->missing || c->forward || c->reworked)) {
+		/*
+		 * Some hunk's change is there, some is not as written where
+		 * its code is (missing, or reworked since: not a proof of
+		 * presence). Hunks whose code is elsewhere or gone say
+		 * nothing either way.
+		 */
 		list_hunks(d, j, JH_REVERSE, NULL);
 		if (c->reverse && c->present)
 			strbuf_addstr(d, ", ");
 		list_hunks(d, j, JH_PRESENT, NULL);
 		strbuf_addstr(d, " already present; missing: ");
 		list_hunks(d, j, JH_FORWARD, "(would apply)");
-		if (c->forward && c->missing)
+		if (c->forward && (c->missing || c->reworked))
 			strbuf_addstr(d, "; ");
 		explain_hunks(d, j);
 		return VERDICT_PARTIALLY_PRESENT;
@@ -1423,6 +1605,103 @@ static void present_detail(struct strbuf *d, const struct judge *j,
 	}
 }
 
+/* Identifiers of the old side of `h` that no file of the branch names. */
+static void unknown_names(struct strvec *out, const struct wordindex *wi,
+			  const struct patch_hunk *h)
+{
+	for (size_t i = 0; i < h->nr; i++) {
+		const struct patch_line *l = &h->lines[i];
+		const char *s = l->text, *end = l->text + l->len;
+
+		if (l->kind == PATCH_LINE_ADD)
+			continue;
+		while (s < end) {
+			const char *b = s;
+			char *w;
+
+			if (!ident_start((unsigned char)*s) ||
+			    (s > l->text && ident_char((unsigned char)s[-1]))) {
+				s++;
+				continue;
+			}
+			while (s < end && ident_char((unsigned char)*s))
+				s++;
+			if (s - b < 3)
+				continue;
+			w = xstrndup(b, s - b);
+			if (!word_files(wi, w, NULL, 0)) {
+				/* Shown as called: "is_mirror_sptep()". */
+				char *shown = s < end && *s == '(' ?
+						      xstrfmt("%s()", w) :
+						      xstrdup(w);
+
+				if (!strvec_has(out, shown))
+					strvec_push(out, shown);
+				free(shown);
+			}
+			free(w);
+		}
+	}
+}
+
+/*
+ * Not applicable: the code the patch changes is nowhere on the branch.
+ * Some hunk's code provably exists nowhere (jh GONE), and every other
+ * hunk sits in a definition that, as the patch knows it, holds names the
+ * branch has nowhere (a later version of it: the hunks of the same
+ * header show it), none is there already and none would apply. Fills
+ * the detail and returns 1; 0 when not so; -1 on error.
+ */
+static int not_applicable(struct judge *j, const struct tally *c)
+{
+	const struct apply_patch *ap = j->ap;
+	const struct wordindex *wi = load_words(j);
+	struct strvec names = STRVEC_INIT, later = STRVEC_INIT;
+	struct strbuf *d = &j->detail;
+	bool all = true;
+
+	if (!wi)
+		return -1;
+	/* The headers whose definition the branch has in another form. */
+	for (size_t i = 0; i < ap->nr; i++)
+		for (size_t k = 0; k < ap->files[i].hunks_nr; k++) {
+			const struct patch_hunk *h =
+				&j->patch->files[i].hunks[k];
+			size_t before = names.nr;
+
+			unknown_names(&names, wi, h);
+			if (names.nr > before || ap->files[i].how[k] == JH_GONE)
+				strvec_push(&later,
+					    h->section ? h->section : "");
+		}
+	for (size_t i = 0; i < ap->nr && all; i++)
+		for (size_t k = 0; k < ap->files[i].hunks_nr && all; k++) {
+			const struct patch_hunk *h =
+				&j->patch->files[i].hunks[k];
+
+			all = ap->files[i].how[k] == JH_GONE ||
+			      strvec_has(&later, h->section ? h->section : "");
+		}
+	if (all) {
+		list_hunks(d, j, JH_GONE, NULL);
+		strbuf_addf(d, ": the code %s changes exists nowhere on %s",
+			    c->gone == 1 ? "it" : "they", j->t->name);
+		if (c->gone < c->total)
+			strbuf_addstr(d,
+				      "; the other hunks change a later form "
+				      "of their functions");
+		if (names.nr) {
+			strbuf_addstr(d, " (");
+			join(d, &names, 6);
+			strbuf_addf(d, ": %s on %s)",
+				    names.nr == 1 ? "not" : "none", j->t->name);
+		}
+	}
+	strvec_clear(&names);
+	strvec_clear(&later);
+	return all;
+}
+
 /* The verdict of a patch whose files were located. */
 enum verdict judge_located(struct judge *j, struct strvec *problems)
 {
@@ -1452,6 +1731,15 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 	count_repairs(ap);
 	tally(&c, ap);
 
+	/*
+	 * A title names this very change when the patch names its upstream
+	 * commit (a stable backport); for a list posting it may name another
+	 * version, so its reworked hunks still make it partial.
+	 */
+	if (found == PROVENANCE_TITLE && ap->sp->mail->upstream_commit)
+		found = PROVENANCE_PRESENT;
+	if (found == PROVENANCE_TITLE && !c.missing && !c.reworked)
+		found = PROVENANCE_PRESENT;
 	/* The history says it is there, and no hunk says otherwise. */
 	if (found == PROVENANCE_PRESENT && !c.forward && !c.still) {
 		strbuf_addbuf(d, &hist);
@@ -1466,13 +1754,15 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 		v = VERDICT_ALREADY_PRESENT;
 		goto out;
 	}
-	if (!c.forward && !c.missing && !c.reworked && !c.unknown &&
-	    !c.reverse && !c.present && c.gone) {
-		list_hunks(d, j, JH_GONE, NULL);
-		strbuf_addf(d, ": the code %s changes exists nowhere on %s",
-			    c.gone == 1 ? "it" : "they", j->t->name);
-		v = VERDICT_NOT_APPLICABLE;
-		goto out;
+	if (!c.forward && !c.reverse && !c.present && c.gone) {
+		int na = not_applicable(j, &c);
+
+		if (na < 0)
+			goto out;
+		if (na) {
+			v = VERDICT_NOT_APPLICABLE;
+			goto out;
+		}
 	}
 	if (!failed && c.forward) {
 		if (c.reverse) {
@@ -1504,7 +1794,7 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 		}
 		goto out;
 	}
-	if (found == PROVENANCE_PRESENT)
+	if (found == PROVENANCE_PRESENT || found == PROVENANCE_TITLE)
 		strbuf_addf(d, "%s, but: ", hist.buf);
 	else if (found == PROVENANCE_REVERTED)
 		strbuf_addf(d, "%s; ", hist.buf);

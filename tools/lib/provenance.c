@@ -258,7 +258,7 @@ static int find_title(struct strbuf *out, struct provenance *pv,
 			describe_commit(out, pv->repo, &t->commit);
 		} else if (!strcmp(t->key, key) &&
 			   !is_reverted(pv, &t->commit)) {
-			found = PROVENANCE_PRESENT;
+			found = PROVENANCE_TITLE;
 			describe_commit(out, pv->repo, &t->commit);
 			strbuf_addstr(out, " has the same title");
 		}
@@ -292,7 +292,7 @@ static int find_listed(struct strbuf *out, struct provenance *pv,
 	strbuf_addf(out, "%s under %s in the changelog of %s",
 		    reverted ? "'Revert' listed" : "title listed",
 		    last->release, pv->log_name ? pv->log_name : "the release");
-	return reverted ? PROVENANCE_REVERTED : PROVENANCE_PRESENT;
+	return reverted ? PROVENANCE_REVERTED : PROVENANCE_TITLE;
 }
 
 /* The stable patch-id of commit `c` against its first parent. */

@@ -105,7 +105,12 @@ int provenance_load(struct provenance *pv, git_repository *repo,
 
 enum provenance_found {
 	PROVENANCE_NONE, /* the history says nothing */
-	PROVENANCE_PRESENT, /* `evidence` says where */
+	PROVENANCE_PRESENT, /* this very change: `evidence` says where */
+	/*
+	 * A commit or changelog entry of the same title: this change, or
+	 * another version of it (a list posting's v2 and v3 share a title).
+	 */
+	PROVENANCE_TITLE,
 	PROVENANCE_REVERTED, /* it was there and was reverted */
 };
 

@@ -976,6 +976,87 @@ static int vacuous_removal(struct judge *j, struct apply_file *af,
 	return 0;
 }
 
+/* The tokens of a normalised line: identifiers, and single characters. */
+static void tokens(struct strvec *out, const char *norm)
+{
+	for (const char *p = norm; *p;) {
+		const char *b = p;
+		char *t;
+
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		if (ident_char((unsigned char)*p))
+			while (ident_char((unsigned char)*p))
+				p++;
+		else
+			p++;
+		t = xstrndup(b, p - b);
+		strvec_push(out, t);
+		free(t);
+	}
+}
+
+/*
+ * Where one of `h`'s removed lines stands in f [from, to] (0-based) with
+ * only the names the branch lacks changed (a rename since: the code is
+ * there), 1-based; 0 when none, -1 on error.
+ */
+static long renamed_line(struct judge *j, const struct patch_hunk *h,
+			 const struct lines *f, long from, long to)
+{
+	const struct wordindex *wi = load_words(j);
+	long at = 0;
+
+	if (!wi)
+		return -1;
+	if (from < 0)
+		from = 0;
+	if (to >= (long)f->nr)
+		to = (long)f->nr - 1;
+	for (size_t i = 0; i < h->nr && !at; i++) {
+		struct strvec want = STRVEC_INIT;
+		bool *wild = NULL;
+		size_t n, wilds = 0, known = 0;
+		char *norm;
+
+		if (h->lines[i].kind != PATCH_LINE_DEL)
+			continue;
+		norm = ws_normalize(h->lines[i].text, h->lines[i].len, &n);
+		tokens(&want, norm);
+		wild = xcalloc(want.nr + 1, sizeof(*wild));
+		for (size_t t = 0; t < want.nr; t++) {
+			const char *w = want.v[t];
+
+			if (!ident_start((unsigned char)*w) || strlen(w) < 3)
+				continue;
+			wild[t] = !word_files(wi, w, NULL, 0);
+			wilds += wild[t];
+			known += !wild[t];
+		}
+		for (long l = from; wilds && known && l <= to && !at; l++) {
+			struct strvec have = STRVEC_INIT;
+			bool same = true;
+
+			tokens(&have, f->v[l].norm);
+			same = have.nr == want.nr;
+			for (size_t t = 0; same && t < want.nr; t++)
+				same = wild[t] ?
+					       ident_start((unsigned char)*have
+								   .v[t]) :
+					       !strcmp(want.v[t], have.v[t]);
+			if (same)
+				at = l + 1;
+			strvec_clear(&have);
+		}
+		free(wild);
+		free(norm);
+		strvec_clear(&want);
+	}
+	return at;
+}
+
 /*
  * A hunk found reworked, or a removal found done: gone instead when
  * what it removes names things the branch has nowhere (it changes code
@@ -983,16 +1064,32 @@ static int vacuous_removal(struct judge *j, struct apply_file *af,
  * nothing).
  */
 static int reworked_or_gone(struct judge *j, struct apply_file *af,
-			    const struct patch_file *pf, size_t k)
+			    const struct patch_file *pf, size_t k,
+			    const struct lines *f)
 {
 	const struct patch_hunk *h = &pf->hunks[k];
 	bool dels = false;
+	long at;
 	int r;
 
 	for (size_t i = 0; i < h->nr; i++)
 		dels |= h->lines[i].kind == PATCH_LINE_DEL;
 	if (!dels)
 		return 0;
+	at = renamed_line(j, h, f, af->pres[k].from - 1, af->pres[k].to - 1);
+	if (at < 0)
+		return -1;
+	if (at) {
+		/* Its old code is there under other names: not gone. */
+		af->how[k] = JH_MISSING;
+		af->pres[k].still = at;
+		free(af->pres[k].reason);
+		af->pres[k].reason = xstrfmt(
+			"a line it removes stands at %ld with other names "
+			"(renamed since?)",
+			at);
+		return 0;
+	}
 	r = proven_gone(j, h, false);
 	if (r > 0)
 		af->how[k] = JH_GONE;
@@ -1105,7 +1202,8 @@ static int classify(struct judge *j)
 				else if (af->how[k] == JH_REWORKED ||
 					 (af->how[k] == JH_PRESENT &&
 					  af->pres[k].removal))
-					ret = reworked_or_gone(j, af, pf, k);
+					ret = reworked_or_gone(j, af, pf, k,
+							       &f);
 				break;
 			default:
 				af->how[k] = JH_FORWARD;

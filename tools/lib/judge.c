@@ -627,7 +627,7 @@ static int presence_in(struct judge *j, const struct patch_hunk *h,
 	if (found > 0) {
 		lines_split(&f, buf.buf, buf.len);
 		presence_release(r);
-		presence_check(r, h, pf, &f, flags);
+		presence_check(r, h, j->patch, &f, flags);
 		found = r->state != PRESENCE_UNKNOWN;
 		lines_release(&f);
 	}
@@ -1194,8 +1194,8 @@ static int classify(struct judge *j)
 							      &pf->hunks[k], k);
 				break;
 			case HUNK_FAILED:
-				presence_check(&af->pres[k], &pf->hunks[k], pf,
-					       &f, 0);
+				presence_check(&af->pres[k], &pf->hunks[k],
+					       j->patch, &f, 0);
 				af->how[k] = how_of(af->pres[k].state);
 				if (af->how[k] == JH_UNKNOWN)
 					ret = judge_elsewhere(j, af, pf, k);
@@ -1279,11 +1279,11 @@ static void list_hunks(struct strbuf *sb, const struct judge *j, int how,
 				    h->old_start, h->old_count);
 			if (af->where[k])
 				strbuf_addf(sb, " in %s", af->where[k]);
+			if (what)
+				strbuf_addf(sb, " %s", what);
 			first = false;
 		}
 	}
-	if (!first && what)
-		strbuf_addf(sb, " %s", what);
 }
 
 /* The reasons of each hunk that stops the patch, for a conflict. */
@@ -1314,7 +1314,10 @@ static void explain_hunks(struct strbuf *sb, const struct judge *j)
 			else if (af->where[k])
 				strbuf_addf(sb, ": its code is in %s now (%s)",
 					    af->where[k], af->pres[k].reason);
-			else if (how == JH_MISSING && hr && hr->reason)
+			else if (hr && hr->reason && af->pres[k].reason)
+				strbuf_addf(sb, ": %s (%s)", hr->reason,
+					    af->pres[k].reason);
+			else if (hr && hr->reason)
 				strbuf_addf(sb, ": %s", hr->reason);
 			else if (af->pres[k].reason)
 				strbuf_addf(sb, ": %s", af->pres[k].reason);
@@ -1485,6 +1488,27 @@ static void add_calls(struct strvec *out, const char *text, size_t len)
 
 			if (!strvec_has(out, w))
 				strvec_push(out, w);
+			/*
+			 * CLASS(name, var), guard(name): the cleanup class
+			 * (DEFINE_CLASS, DEFINE_GUARD) is a helper too.
+			 */
+			if (!strcmp(w, "CLASS") || !strcmp(w, "guard") ||
+			    !strcmp(w, "scoped_guard") ||
+			    !strcmp(w, "scoped_cond_guard")) {
+				const char *a = q + 1, *ae;
+
+				while (a < end && (*a == ' ' || *a == '\t'))
+					a++;
+				for (ae = a; ae < end &&
+					     ident_char((unsigned char)*ae);)
+					ae++;
+				if (ae - a >= 3) {
+					free(w);
+					w = xstrndup(a, ae - a);
+					if (!strvec_has(out, w))
+						strvec_push(out, w);
+				}
+			}
 			free(w);
 		}
 	}
@@ -1650,11 +1674,11 @@ static enum verdict judge_blocked(struct judge *j, const struct tally *c)
 		 * presence). Hunks whose code is elsewhere or gone say
 		 * nothing either way.
 		 */
-		list_hunks(d, j, JH_REVERSE, NULL);
+		list_hunks(d, j, JH_REVERSE, "already present");
 		if (c->reverse && c->present)
 			strbuf_addstr(d, ", ");
-		list_hunks(d, j, JH_PRESENT, NULL);
-		strbuf_addstr(d, " already present; missing: ");
+		list_hunks(d, j, JH_PRESENT, "already present");
+		strbuf_addstr(d, "; missing: ");
 		list_hunks(d, j, JH_FORWARD, "(would apply)");
 		if (c->forward && (c->missing || c->reworked))
 			strbuf_addstr(d, "; ");

@@ -1316,6 +1316,15 @@ static void take_pre(struct locator *lc, struct locate_hunk_result *hr,
 	free(map);
 }
 
+/* Does the hunk add a line that is not trivial? */
+static bool adds_code(const struct hunkctx *hc)
+{
+	for (size_t i = 0; i < hc->h->nr; i++)
+		if (hc->pl[i].kind == PATCH_LINE_ADD && !hc->pl[i].trivial)
+			return true;
+	return false;
+}
+
 static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 			const struct hunkctx *hc)
 {
@@ -1382,6 +1391,14 @@ static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 					lv.ws ? ", ignoring whitespace" : "");
 				lc->min_pos = qh.end;
 				lc->last_offset = hr->offset;
+			} else if (ph.found && !adds_code(hc)) {
+				/*
+				 * A hunk that only removes: its post-image is
+				 * bare context, which proves nothing, and the
+				 * code it removes is here.
+				 */
+				take_pre(lc, hr, hc, &lv, &pre, &ph, expected,
+					 guess);
 			} else if (ph.found) {
 				hr->status = HUNK_FAILED;
 				hr->pos = ph.pos + 1;

@@ -80,13 +80,14 @@ static void keep_unshared(struct wanted *w, const struct wanted *other)
 	w->nr = n;
 }
 
-/* The counting lines of `kind` of every hunk of `pf` but `h`. */
-static void collect_others(struct wanted *w, const struct patch_file *pf,
+/* The counting lines of `kind` of every hunk of `p` but `h`. */
+static void collect_others(struct wanted *w, const struct patch *p,
 			   const struct patch_hunk *h, char kind)
 {
-	for (size_t i = 0; pf && i < pf->nr; i++)
-		if (&pf->hunks[i] != h)
-			collect(w, &pf->hunks[i], kind);
+	for (size_t f = 0; p && f < p->nr; f++)
+		for (size_t i = 0; i < p->files[f].nr; i++)
+			if (&p->files[f].hunks[i] != h)
+				collect(w, &p->files[f].hunks[i], kind);
 }
 
 /* Drop from `a` and `b` the lines both hold: moved, not changed. */
@@ -230,6 +231,23 @@ static void find_regions(struct regions *rs, const struct patch_hunk *h,
 		add_region(rs, 0, extend(f, -1, extra));
 	}
 	/*
+	 * A definition whose head the hunk itself shows (its header names
+	 * the one before): that one too, wherever the file has it now.
+	 */
+	for (size_t i = 0, seen = 0; i < h->nr; i++) {
+		const struct patch_line *l = &h->lines[i];
+		char *head;
+
+		if (!scope_is_head(l->text, l->len))
+			continue;
+		seen += l->kind != PATCH_LINE_DEL;
+		head = xstrndup(l->text, l->len);
+		for (long k = scope_find(f, head, 0); k >= 0;
+		     k = scope_find(f, head, k + 1))
+			add_region(rs, k, extend(f, k, extra - seen));
+		free(head);
+	}
+	/*
 	 * A header names the function: when the file has none of that
 	 * name, context lines (initialisers, error paths) would only find
 	 * some other one.
@@ -352,7 +370,7 @@ static int rank(enum presence_state st)
 }
 
 void presence_check(struct presence *r, const struct patch_hunk *h,
-		    const struct patch_file *pf, const struct lines *f,
+		    const struct patch *pf, const struct lines *f,
 		    unsigned flags)
 {
 	struct wanted add = { 0 }, del = { 0 }, ctx = { 0 };
@@ -393,7 +411,15 @@ void presence_check(struct presence *r, const struct patch_hunk *h,
 		enum presence_state st = judge(h, f, &rs.v[i], &add, &del, &ctx,
 					       &at, &still, &found);
 
-		if (best >= 0 && rank(st) <= rank(r->state))
+		/*
+		 * Present over missing over reworked; but for a hunk that
+		 * only removes, the lines it removes standing anywhere it
+		 * could be outweigh their absence elsewhere.
+		 */
+		if (best >= 0 && !add.nr && r->still)
+			continue;
+		if (best >= 0 && rank(st) <= rank(r->state) &&
+		    !(!add.nr && still >= 0))
 			continue;
 		best = i;
 		best_found = found;

@@ -7,7 +7,7 @@
 
 #include "util/lines.h"
 
-struct patch_file;
+struct patch;
 struct patch_hunk;
 
 /*
@@ -27,7 +27,7 @@ struct patch_hunk;
  *	struct lines f = LINES_INIT;
  *	struct presence r;
  *	lines_split(&f, buf, len);
- *	presence_check(&r, hunk, pf, &f, 0);
+ *	presence_check(&r, hunk, patch, &f, 0);
  *	r.state, r.from, r.to, r.reason
  *	presence_release(&r);
  *
@@ -98,12 +98,12 @@ struct presence {
 void presence_release(struct presence *r);
 
 /*
- * Judge hunk `h` of `pf` (its file's diff, may be NULL) on the file `f`.
- * Lines that another hunk of `pf` adds back (code the patch moves) are
- * not evidence. `r` is overwritten.
+ * Judge hunk `h` of patch `p` (may be NULL) on the file `f`. Lines that
+ * another hunk of `p` adds back or removes (code the patch moves, within
+ * a file or between files) are not evidence. `r` is overwritten.
  */
 void presence_check(struct presence *r, const struct patch_hunk *h,
-		    const struct patch_file *pf, const struct lines *f,
+		    const struct patch *p, const struct lines *f,
 		    unsigned flags);
 
 /*

@@ -98,7 +98,7 @@ test_expect_success 'already-present by the post-image, when the title differs' 
 	) &&
 	backport apply --repo up --series s1 --branch reworded --all-branches --dry-run >out &&
 	grep "^reworded  *already-present  *applied" out &&
-	grep "every hunk.s change is already there" out
+	grep "every hunk.s change found: 1 by reverse apply" out
 '
 
 test_expect_success 'not-applicable: the file does not exist' '
@@ -109,7 +109,7 @@ test_expect_success 'not-applicable: the file does not exist' '
 	) &&
 	test_expect_code 0 backport apply --repo up --series s1 --branch nofile --all-branches --dry-run >out &&
 	grep "^nofile  *not-applicable  *not-applicable" out &&
-	grep "patch 1, not-applicable: arch/x86/kvm/mmu/mmu.c does not exist on nofile" out
+	grep "patch 1, not-applicable: arch/x86/kvm/mmu/mmu.c does not exist on nofile; .*hunk 1 (-29,7): the code it changes exists nowhere on nofile" out
 '
 
 test_expect_success 'not-applicable: the function does not exist' '
@@ -163,7 +163,7 @@ test_expect_success 'depends: a later patch builds on one that did not apply' '
 	backport import --name dep mails-dep &&
 	test_expect_code 1 backport apply --repo up --series dep --branch differs --all-branches --dry-run >out &&
 	grep "^differs  *conflict  *applied  *depends" out &&
-	grep "builds on .KVM: x86/mmu: Flip the valid generation with xor., which did not apply" out
+	grep "patch 3, depends: needs 0001-kvm-x86-mmu-flip-the-valid-generation-with-xor.eml (conflict here), which did not go in" out
 '
 
 test_expect_success 'fuzz is never reported as clean' '
@@ -197,7 +197,17 @@ test_expect_success 'no false clean: a fuzzy apply that would duplicate a defini
 	backport import --name trap split.eml &&
 	backport apply --repo trap --series trap --branch linux-6.12.y --dry-run --fuzz 2 >out &&
 	grep "^linux-6.12.y  *partially-present" out &&
-	grep "hunk 3 (-111,6): would duplicate definition of .kvm_mmu_zap_all_fast().* refusing fuzzy apply" out
+	grep "hunk 3 (-111,6) already present; missing: .*hunk 4 (-152,14)" out &&
+	backport apply --repo trap --series trap --branch linux-6.12.y --dry-run --fuzz 2 --format=json >json &&
+	python3 - <<-\EOF
+	import json
+	p = json.load(open("json"))[0]["targets"][0]["patches"][0]
+	h = p["files"][0]["hunks"][2]
+	assert h["status"] == "failed", h
+	assert "would duplicate definition of \x27kvm_mmu_zap_all_fast()\x27" in h["reason"], h
+	assert "refusing fuzzy apply" in h["reason"], h
+	assert h["judged"] == "present", h
+	EOF
 '
 
 test_expect_success 'GNU patch falls into that trap' '

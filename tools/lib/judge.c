@@ -1805,6 +1805,10 @@ static int not_applicable(struct judge *j, const struct tally *c)
 			      strvec_has(&later, h->section ? h->section : "");
 		}
 	if (all) {
+		for (size_t i = 0; i < ap->nr; i++)
+			if (ap->files[i].missing)
+				strbuf_addf(d, "%s does not exist on %s; ",
+					    ap->files[i].old_path, j->t->name);
 		list_hunks(d, j, JH_GONE, NULL);
 		strbuf_addf(d, ": the code %s changes exists nowhere on %s",
 			    c->gone == 1 ? "it" : "they", j->t->name);

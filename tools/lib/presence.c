@@ -231,13 +231,18 @@ static void find_regions(struct regions *rs, const struct patch_hunk *h,
 		add_region(rs, 0, extend(f, -1, extra));
 	}
 	/*
-	 * A definition whose head the hunk itself shows (its header names
-	 * the one before): that one too, wherever the file has it now.
+	 * A definition whose head the hunk itself shows before its change,
+	 * or changes first (its header names the one before): that one
+	 * too, wherever the file has it now.
 	 */
-	for (size_t i = 0, seen = 0; i < h->nr; i++) {
+	for (size_t i = 0, seen = 0, changed = 0; i < h->nr; i++) {
 		const struct patch_line *l = &h->lines[i];
 		char *head;
 
+		if (l->kind != PATCH_LINE_CONTEXT)
+			changed = 1;
+		else if (changed)
+			break;
 		if (!scope_is_head(l->text, l->len))
 			continue;
 		seen += l->kind != PATCH_LINE_DEL;

@@ -80,6 +80,7 @@ MAIN_OBJ = tools/backport.o
 
 # cmocka unit tests: tests/unit/test-<module>.c, linked with LIB_OBJS.
 UNIT_TESTS += test-console
+UNIT_TESTS += test-evidence
 UNIT_TESTS += test-kbuild
 UNIT_TESTS += test-ktap
 UNIT_TESTS += test-locate

@@ -1346,26 +1346,43 @@ static void side_lines(struct strvec *out, const struct patch_hunk *h,
 
 /* The counting lines of the file `af` patches, as the branch has it. */
 static void file_lines(struct judge *j, const struct apply_file *af,
-		       struct strvec *out)
+		       bool at_base, struct strvec *out)
 {
 	struct strbuf buf = STRBUF_INIT;
 	struct lines f = LINES_INIT;
+	git_commit *c = NULL;
+	git_tree *base = NULL;
+	const char *kind;
+	git_filemode_t mode;
+	bool found = false;
+	int r;
 
-	if (!af->missing && content_at(j, af->old_path, &buf) > 0) {
+	if (at_base && (git_commit_lookup(&c, j->repo, &j->t->base) < 0 ||
+			git_commit_tree(&base, c) < 0))
+		goto out;
+	r = at_base ? judge_read_path(&buf, &found, &mode, &kind, j->repo, base,
+				      af->old_path) :
+		      content_at(j, af->old_path, &buf);
+	if (at_base && r >= 0)
+		r = found && !kind;
+	if (!af->missing && r > 0) {
 		lines_split(&f, buf.buf, buf.len);
 		for (size_t i = 0; i < f.nr; i++)
 			if (presence_line_counts(f.v[i].norm, f.v[i].nlen))
 				strvec_push(out, f.v[i].norm);
 		lines_release(&f);
 	}
+out:
 	error_clear();
+	git_tree_free(base);
+	git_commit_free(c);
 	strbuf_release(&buf);
 }
 
 /*
  * The earlier patches of the series this one builds on: those that add
  * lines its hunks need (context or removed lines the file does not have
- * already) to the same file, among the hunks that could not go in
+ * without them) to the same file, among the hunks that could not go in
  * (`failing`: and the patches that did not go in either) or all of them
  * (and the patches that went in). Into ap->needs, as "<file> (<verdict>
  * here)".
@@ -1422,8 +1439,12 @@ static void find_needs(struct judge *j, bool failing)
 			for (size_t w = 0; w < want[i].nr && !needed; w++) {
 				if (!strvec_has(&added, want[i].v[w]))
 					continue;
+				/*
+				 * Failing: the file as it stands now; went in:
+				 * the branch's own file, before the series.
+				 */
 				if (!loaded[i])
-					file_lines(j, af, &here[i]);
+					file_lines(j, af, !failing, &here[i]);
 				loaded[i] = true;
 				needed = !strvec_has(&here[i], want[i].v[w]);
 			}
@@ -1913,6 +1934,8 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 			goto out;
 		}
 		v = judge_applied(j, worst);
+		if (found == PROVENANCE_REVERTED)
+			strbuf_addf(d, "%s%s", d->len ? "; " : "", hist.buf);
 		find_needs(j, false);
 		if (ap->needs.nr) {
 			strbuf_addstr(d, d->len ? "; after " : "after ");

@@ -27,6 +27,7 @@ LIB_OBJS += tools/util/fsutil.o
 LIB_OBJS += tools/util/lines.o
 LIB_OBJS += tools/util/run-command.o
 LIB_OBJS += tools/util/strbuf.o
+LIB_OBJS += tools/util/strset.o
 LIB_OBJS += tools/util/strvec.o
 LIB_OBJS += tools/util/usage.o
 LIB_OBJS += tools/util/xalloc.o

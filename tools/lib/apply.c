@@ -62,6 +62,10 @@ void apply_target_release(struct apply_target *t)
 	hunkmem_release(&t->hunks);
 	provenance_release(&t->history);
 	wordindex_release(&t->words);
+	strset_clear(&t->added_names);
+	strset_clear(&t->touched);
+	strset_clear(&t->series_removed);
+	strset_clear(&t->series_added);
 	renames_release(&t->renames);
 	apply_target_init(t);
 }
@@ -273,10 +277,16 @@ out:
 }
 
 static int judge_patch(struct apply_target *t, git_repository *repo,
-		       git_tree **tree, const struct series_patch *sp,
+		       git_tree **tree, const struct series *s, size_t index,
 		       const struct apply_opts *opts)
 {
-	struct judge j = { .repo = repo, .tree = *tree, .opts = opts, .t = t };
+	const struct series_patch *sp = &s->patches[index];
+	struct judge j = { .repo = repo,
+			   .tree = *tree,
+			   .opts = opts,
+			   .t = t,
+			   .series = s,
+			   .index = index };
 	struct strvec problems = STRVEC_INIT;
 	struct patch renamed = PATCH_INIT;
 	struct apply_patch *ap;
@@ -325,6 +335,10 @@ static int judge_patch(struct apply_target *t, git_repository *repo,
 	}
 	ap->verdict = v;
 	ap->detail = strbuf_detach(&j.detail, NULL);
+	if (verdict_is_applied(v))
+		judge_went_in(&j);
+	for (size_t i = 0; i < ap->nr; i++)
+		strset_add(&t->touched, ap->files[i].old_path);
 	if (verdict_is_applied(v) && opts->write_commits &&
 	    commit_patch(&j, tree) < 0)
 		goto out;
@@ -366,7 +380,7 @@ int apply_series(struct apply_target *t, git_repository *repo,
 		goto out;
 	}
 	for (size_t i = 0; i < s->nr; i++) {
-		if (judge_patch(t, repo, &tree, &s->patches[i], opts) < 0) {
+		if (judge_patch(t, repo, &tree, s, i, opts) < 0) {
 			error_prefix("'%s' on '%s': ", s->patches[i].file,
 				     t->name);
 			goto out;

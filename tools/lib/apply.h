@@ -15,6 +15,7 @@
 #include "series.h"
 #include "verdict.h"
 #include "wordindex.h"
+#include "util/strset.h"
 
 /*
  * apply: put a series onto one target (a branch tip, or a branch at a
@@ -115,6 +116,13 @@ struct apply_target {
 	bool history_loaded;
 	struct wordindex words;
 	bool words_loaded;
+	/* Identifiers of the '+' lines of the patches that went in. */
+	struct strset added_names;
+	/* Paths the patches judged so far change. */
+	struct strset touched;
+	/* Identifiers of the series' '-' lines, and of its '+' lines. */
+	struct strset series_removed, series_added;
+	bool series_names;
 };
 
 #define APPLY_TARGET_INIT \

@@ -468,6 +468,51 @@ static bool ident_char(int c)
 	return isalnum(c) || c == '_';
 }
 
+/* Add every identifier of the `kind` lines of `p` to `set`. */
+static void names_of(struct strset *set, const struct patch *p, char kind)
+{
+	for (size_t f = 0; f < p->nr; f++)
+		for (size_t k = 0; k < p->files[f].nr; k++) {
+			const struct patch_hunk *h = &p->files[f].hunks[k];
+
+			for (size_t i = 0; i < h->nr; i++) {
+				const char *s = h->lines[i].text;
+				const char *end = s + h->lines[i].len;
+
+				if (h->lines[i].kind != kind)
+					continue;
+				while (s < end) {
+					const char *b = s;
+
+					if (!ident_start((unsigned char)*s)) {
+						s++;
+						continue;
+					}
+					while (s < end &&
+					       ident_char((unsigned char)*s))
+						s++;
+					strset_addn(set, b, s - b);
+				}
+			}
+		}
+}
+
+/* What the whole series removes and adds, once per target. */
+static void load_series_names(struct judge *j)
+{
+	struct apply_target *t = j->t;
+
+	if (t->series_names || !j->series)
+		return;
+	for (size_t i = 0; i < j->series->nr; i++) {
+		const struct patch *p = &j->series->patches[i].mail->patch;
+
+		names_of(&t->series_removed, p, PATCH_LINE_DEL);
+		names_of(&t->series_added, p, PATCH_LINE_ADD);
+	}
+	t->series_names = true;
+}
+
 /*
  * The identifier a hunk header's definition is known by: the function
  * before '(' (a macro's first argument: SYSCALL_DEFINE3(open), else the
@@ -792,9 +837,13 @@ static bool unknown_word(const struct wordindex *wi, const char *norm)
 	return rarest(wi, norm, NULL, 0) == 0;
 }
 
-/* The same, leaving out the identifiers in `but`. */
+/*
+ * The same, leaving out the identifiers in `but` and those some patch of
+ * the series removes (gone by the series' doing, not never there).
+ */
 static bool unknown_word_but(const struct wordindex *wi, const char *norm,
-			     const struct strvec *but)
+			     const struct strvec *but,
+			     const struct strset *removed)
 {
 	for (const char *p = norm; *p;) {
 		const char *b = p;
@@ -811,7 +860,8 @@ static bool unknown_word_but(const struct wordindex *wi, const char *norm,
 		if (p - b < 3)
 			continue;
 		w = xstrndup(b, p - b);
-		unknown = !strvec_has(but, w) && !word_files(wi, w, NULL, 0);
+		unknown = !strvec_has(but, w) && !strset_has(removed, w) &&
+			  !word_files(wi, w, NULL, 0);
 		free(w);
 		if (unknown)
 			return true;
@@ -936,6 +986,7 @@ static int vacuous_removal(struct judge *j, struct apply_file *af,
 	}
 	struct strvec defs = STRVEC_INIT;
 
+	load_series_names(j);
 	/* The names it removes definitions of are gone by its doing. */
 	for (size_t i = 0; i < h->nr; i++) {
 		const struct patch_line *l = &h->lines[i];
@@ -960,7 +1011,8 @@ static int vacuous_removal(struct judge *j, struct apply_file *af,
 			continue;
 		norm = ws_normalize(l->text, l->len, &n);
 		unknown = presence_line_counts(norm, n) &&
-			  unknown_word_but(wi, norm, &defs);
+			  unknown_word_but(wi, norm, &defs,
+					   &j->t->series_removed);
 		free(norm);
 	}
 	strvec_clear(&defs);
@@ -1180,11 +1232,14 @@ static int classify(struct judge *j)
 			ret = classify_missing(j, af, pf);
 			continue;
 		}
-		if (content_at(j, af->old_path, &buf) < 0) {
+		/* The file's lines, for the hunks that failed only. */
+		if (af->loc.failed_nr &&
+		    content_at(j, af->old_path, &buf) < 0) {
 			ret = -1;
 			break;
 		}
-		lines_split(&f, buf.buf, buf.len);
+		if (af->loc.failed_nr)
+			lines_split(&f, buf.buf, buf.len);
 		for (size_t k = 0; k < pf->nr && !ret; k++) {
 			switch (af->loc.hunks[k].status) {
 			case HUNK_ALREADY_APPLIED:
@@ -1391,10 +1446,17 @@ static void find_needs(struct judge *j, bool failing)
 {
 	const struct apply_target *t = j->t;
 	struct apply_patch *ap = j->ap;
-	struct strvec *want = xcalloc(ap->nr + 1, sizeof(*want));
-	struct strvec *here = xcalloc(ap->nr + 1, sizeof(*here));
-	bool *loaded = xcalloc(ap->nr + 1, sizeof(*loaded));
+	struct strvec *want, *here;
+	bool *loaded, shared = false;
 
+	/* No earlier patch changed these files: nothing to build on. */
+	for (size_t i = 0; i < ap->nr && !shared; i++)
+		shared = strset_has(&t->touched, ap->files[i].old_path);
+	if (!shared)
+		return;
+	want = xcalloc(ap->nr + 1, sizeof(*want));
+	here = xcalloc(ap->nr + 1, sizeof(*here));
+	loaded = xcalloc(ap->nr + 1, sizeof(*loaded));
 	for (size_t i = 0; i < ap->nr; i++) {
 		const struct apply_file *af = &ap->files[i];
 
@@ -1463,12 +1525,11 @@ static void find_needs(struct judge *j, bool failing)
 	free(loaded);
 }
 
-/* Push every identifier of [s, end) to `out`. */
-static void add_idents(struct strvec *out, const char *s, const char *end)
+/* Add every identifier of [s, end) to `out`. */
+static void add_names(struct strset *out, const char *s, const char *end)
 {
 	while (s < end) {
 		const char *b = s;
-		char *w;
 
 		if (!ident_start((unsigned char)*s)) {
 			s++;
@@ -1476,16 +1537,56 @@ static void add_idents(struct strvec *out, const char *s, const char *end)
 		}
 		while (s < end && ident_char((unsigned char)*s))
 			s++;
-		w = xstrndup(b, s - b);
-		strvec_push(out, w);
-		free(w);
+		strset_addn(out, b, s - b);
 	}
 }
 
-/* The functions (and function-like macros) a line calls. */
-static void add_calls(struct strvec *out, const char *text, size_t len)
+/*
+ * The code of one line, comments and literals blanked: a name in a
+ * comment or a string is no call. A line that continues a block comment
+ * (" * ...") is all comment.
+ */
+static char *code_of(const char *text, size_t len)
 {
-	const char *s = text, *end = text + len;
+	char *c = xstrndup(text, len);
+	size_t i = 0;
+	char quote = 0;
+
+	while (i < len && (c[i] == ' ' || c[i] == '\t'))
+		i++;
+	if (i < len && (c[i] == '*' || !strncmp(c + i, "/*", 2))) {
+		c[0] = '\0';
+		return c;
+	}
+	for (; i < len; i++) {
+		if (quote) {
+			if (c[i] == '\\' && i + 1 < len)
+				c[i++] = ' ';
+			else if (c[i] == quote)
+				quote = 0;
+			c[i] = ' ';
+		} else if (c[i] == '"' || c[i] == '\'') {
+			quote = c[i];
+			c[i] = ' ';
+		} else if (!strncmp(c + i, "//", 2)) {
+			c[i] = '\0';
+			break;
+		} else if (!strncmp(c + i, "/*", 2)) {
+			char *e = strstr(c + i + 2, "*/");
+			size_t stop = e ? (size_t)(e - c) + 2 : len;
+
+			memset(c + i, ' ', stop - i);
+			i = stop - 1;
+		}
+	}
+	return c;
+}
+
+/* The functions (and function-like macros) a line calls. */
+static void add_calls(struct strvec *out, const char *line, size_t len)
+{
+	char *code = code_of(line, len);
+	const char *text = code, *s = code, *end = code + strlen(code);
 
 	while (s < end) {
 		const char *b = s, *q;
@@ -1533,22 +1634,76 @@ static void add_calls(struct strvec *out, const char *text, size_t len)
 			free(w);
 		}
 	}
+	free(code);
 }
 
-/* Every identifier of the lines of `p` whose kind is in `kinds`. */
-static void patch_idents(struct strvec *out, const struct patch *p,
-			 const char *kinds)
+void judge_went_in(struct judge *j)
 {
-	for (size_t f = 0; f < p->nr; f++)
-		for (size_t k = 0; k < p->files[f].nr; k++) {
-			const struct patch_hunk *h = &p->files[f].hunks[k];
+	names_of(&j->t->added_names, j->patch, PATCH_LINE_ADD);
+}
 
-			for (size_t i = 0; i < h->nr; i++)
-				if (strchr(kinds, h->lines[i].kind))
-					add_idents(out, h->lines[i].text,
-						   h->lines[i].text +
-							   h->lines[i].len);
-		}
+/*
+ * The later patch of the series that adds `name`, or NULL: a helper the
+ * series brings after the patch that uses it.
+ */
+static const struct series_patch *added_later(const struct judge *j,
+					      const char *name)
+{
+	for (size_t i = j->index + 1; j->series && i < j->series->nr; i++) {
+		struct strset set = STRSET_INIT;
+		bool has;
+
+		names_of(&set, &j->series->patches[i].mail->patch,
+			 PATCH_LINE_ADD);
+		has = strset_has(&set, name);
+		strset_clear(&set);
+		if (has)
+			return &j->series->patches[i];
+	}
+	return NULL;
+}
+
+/*
+ * trace_<event>(), trace_<event>_enabled(), ...: generated by
+ * TRACE_EVENT(<event>, ...), so named by no file; the event is.
+ */
+static bool tracepoint_known(const struct wordindex *wi, const char *name)
+{
+	static const char *const pre[] = { "trace_", "register_trace_",
+					   "unregister_trace_" };
+	bool known = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(pre) && !known; i++) {
+		const char *ev;
+		char *e;
+
+		if (!skip_prefix(name, pre[i], &ev))
+			continue;
+		e = xstrdup(ev);
+		if (ends_with(e, "_enabled"))
+			e[strlen(e) - strlen("_enabled")] = '\0';
+		known = word_files(wi, e, NULL, 0) > 0;
+		free(e);
+	}
+	return known;
+}
+
+/*
+ * A name made by token pasting (BTRFS_SETGET_FUNCS(inode_sequence, ...)
+ * makes btrfs_set_inode_sequence()) is in no file; the pasted part is:
+ * some tail of the name after a '_', with a '_' of its own and at least
+ * eight characters, that the tree names.
+ */
+static bool pasted_known(const struct wordindex *wi, const char *name)
+{
+	for (const char *p = strchr(name, '_'); p; p = strchr(p + 1, '_')) {
+		const char *tail = p + 1;
+
+		if (strlen(tail) >= 8 && strchr(tail, '_') &&
+		    word_files(wi, tail, NULL, 0))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -1558,22 +1713,29 @@ static void patch_idents(struct strvec *out, const struct patch *p,
  * added them. A fix that calls a helper the branch lacks needs
  * adapting, however cleanly it applies.
  */
-static int missing_helpers(struct judge *j, struct strvec *out)
+static int missing_helpers(struct judge *j, struct strvec *out,
+			   struct strvec *later)
 {
 	const struct apply_target *t = j->t;
-	struct strvec known = STRVEC_INIT, calls = STRVEC_INIT;
+	struct strset known = STRSET_INIT;
+	struct strvec calls = STRVEC_INIT;
 	const struct wordindex *wi = NULL;
 	int ret = 0;
 
-	patch_idents(&known, j->patch, " -");
-	for (size_t e = 0; e < t->nr && &t->patches[e] != j->ap; e++)
-		if (verdict_is_applied(t->patches[e].verdict))
-			patch_idents(&known, &t->patches[e].sp->mail->patch,
-				     "+");
+	names_of(&known, j->patch, PATCH_LINE_CONTEXT);
+	names_of(&known, j->patch, PATCH_LINE_DEL);
 	for (size_t f = 0; f < j->patch->nr; f++)
 		for (size_t k = 0; k < j->patch->files[f].nr; k++) {
 			const struct patch_hunk *h =
 				&j->patch->files[f].hunks[k];
+			const char *path = j->patch->files[f].new_path;
+
+			/* Kernel C only: tools/ and scripts/ link libraries. */
+			if (!path ||
+			    !(ends_with(path, ".c") || ends_with(path, ".h")) ||
+			    starts_with(path, "tools/") ||
+			    starts_with(path, "scripts/"))
+				continue;
 
 			for (size_t i = 0; i < h->nr; i++) {
 				const struct patch_line *l = &h->lines[i];
@@ -1582,21 +1744,37 @@ static int missing_helpers(struct judge *j, struct strvec *out)
 					continue;
 				if (scope_is_head(l->text, l->len) ||
 				    !strncmp(l->text, "#define", 7))
-					add_idents(&known, l->text,
-						   l->text + l->len);
+					add_names(&known, l->text,
+						  l->text + l->len);
 				else
 					add_calls(&calls, l->text, l->len);
 			}
 		}
 	for (size_t i = 0; i < calls.nr && !ret; i++) {
-		if (strvec_has(&known, calls.v[i]))
+		const struct series_patch *by;
+
+		if (strset_has(&known, calls.v[i]) ||
+		    strset_has(&t->added_names, calls.v[i]))
 			continue;
-		if (!wi && !(wi = load_words(j)))
+		if (!wi && !(wi = load_words(j))) {
 			ret = -1;
-		else if (!word_files(wi, calls.v[i], NULL, 0))
+			break;
+		}
+		if (word_files(wi, calls.v[i], NULL, 0) ||
+		    tracepoint_known(wi, calls.v[i]) ||
+		    pasted_known(wi, calls.v[i]))
+			continue;
+		load_series_names(j);
+		by = strset_has(&t->series_added, calls.v[i]) ?
+			     added_later(j, calls.v[i]) :
+			     NULL;
+		if (by)
+			strvec_pushf(later, "%s() from %s", calls.v[i],
+				     by->file);
+		else
 			strvec_push(out, calls.v[i]);
 	}
-	strvec_clear(&known);
+	strset_clear(&known);
 	strvec_clear(&calls);
 	return ret;
 }
@@ -1672,6 +1850,26 @@ static void vacuous_removals(struct judge *j)
 	}
 }
 
+/* Is every merged file what the branch has already? */
+static bool merge_changes_nothing(struct judge *j)
+{
+	struct strbuf cur = STRBUF_INIT;
+	bool same = true;
+
+	for (size_t i = 0; i < j->ap->nr && same; i++) {
+		const struct apply_file *af = &j->ap->files[i];
+
+		if (!af->merged)
+			continue;
+		same = content_at(j, af->old_path, &cur) > 0 &&
+		       cur.len == af->merge_out.len &&
+		       !memcmp(cur.buf, af->merge_out.buf, cur.len);
+	}
+	error_clear();
+	strbuf_release(&cur);
+	return same;
+}
+
 /* The verdict when some hunk's change could not go in. */
 static enum verdict judge_blocked(struct judge *j, const struct tally *c)
 {
@@ -1709,6 +1907,11 @@ static enum verdict judge_blocked(struct judge *j, const struct tally *c)
 	three = try_three_way(j);
 	if (three < 0)
 		return VERDICT__COUNT;
+	if (three > 0 && merge_changes_nothing(j)) {
+		strbuf_addstr(d, "a 3-way merge from the preimage blob changes "
+				 "nothing: the change is there");
+		return VERDICT_ALREADY_PRESENT;
+	}
 	if (three > 0) {
 		strbuf_addstr(d, "3-way merge from the preimage blob");
 		return VERDICT_MERGED_3WAY;
@@ -1857,7 +2060,7 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 	struct strbuf hist = STRBUF_INIT;
 	enum locate_hunk_status worst;
 	size_t total, failed, already;
-	struct strvec helpers = STRVEC_INIT;
+	struct strvec helpers = STRVEC_INIT, later = STRVEC_INIT;
 	enum verdict v = VERDICT__COUNT;
 	struct tally c;
 	int found;
@@ -1918,7 +2121,7 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 			v = VERDICT_PARTIALLY_PRESENT;
 			goto out;
 		}
-		if (missing_helpers(j, &helpers) < 0)
+		if (missing_helpers(j, &helpers, &later) < 0)
 			goto out;
 		if (helpers.nr) {
 			strbuf_addstr(d, "applies, but calls ");
@@ -1934,6 +2137,11 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 			goto out;
 		}
 		v = judge_applied(j, worst);
+		if (later.nr) {
+			strbuf_addstr(d, d->len ? "; uses " : "uses ");
+			join(d, &later, 4);
+			strbuf_addstr(d, ", later in the series");
+		}
 		if (found == PROVENANCE_REVERTED)
 			strbuf_addf(d, "%s%s", d->len ? "; " : "", hist.buf);
 		find_needs(j, false);
@@ -1951,5 +2159,6 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 out:
 	strbuf_release(&hist);
 	strvec_clear(&helpers);
+	strvec_clear(&later);
 	return v;
 }

@@ -31,6 +31,9 @@ struct judge {
 	bool exact;
 	/* The mail was damaged (kept when renames rewrite a copy). */
 	bool damaged;
+	/* The whole series, and this patch's place in it. */
+	const struct series *series;
+	size_t index;
 };
 
 /*
@@ -59,6 +62,9 @@ enum verdict judge_located(struct judge *j, struct strvec *problems);
  * holds a renamed patch if one is used.
  */
 enum verdict judge_replay(struct judge *j, enum verdict v, struct patch *copy);
+
+/* The patch went in: what it adds is on the branch from now on. */
+void judge_went_in(struct judge *j);
 
 /* "forward", "reverse", "present", ... of apply_file.how. */
 const char *judge_hunk_name(int how);

@@ -1316,6 +1316,15 @@ static void take_pre(struct locator *lc, struct locate_hunk_result *hr,
 	free(map);
 }
 
+/* Does the hunk remove any line? */
+static bool removes_lines(const struct hunkctx *hc)
+{
+	for (size_t i = 0; i < hc->h->nr; i++)
+		if (hc->pl[i].kind == PATCH_LINE_DEL)
+			return true;
+	return false;
+}
+
 /* Does the hunk add a line that is not trivial? */
 static bool adds_code(const struct hunkctx *hc)
 {
@@ -1342,7 +1351,7 @@ static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 			struct hit ph = { false, 0, 0, 0 }, qh = ph;
 			struct level lv;
 			long expected, guess;
-			bool decided = true;
+			bool decided = true, post_first;
 
 			if (!modes[m])
 				continue;
@@ -1363,11 +1372,24 @@ static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 			if (post.n && (!fuzz || post.nontrivial))
 				qh = search(lc, &lc->file, hc, &post, &lv,
 					    guess, lc->min_pos, -1);
-			if (ph.found && (!qh.found || (pre.n && !ph.dist))) {
+			/*
+			 * For a hunk that only adds code, its pre-image is
+			 * bare context (a table's entries look alike): its
+			 * post-image, with the lines it adds, says more.
+			 */
+			post_first =
+				ph.found && qh.found && !removes_lines(hc) &&
+				adds_code(hc) &&
+				qh.dist <= ph.dist + (long)hc->h->new_count &&
+				!out_of_scope(lc, hc,
+					      qh.pos - new_before(hc, lv.a));
+			if (!post_first && ph.found &&
+			    (!qh.found || (pre.n && !ph.dist))) {
 				take_pre(lc, hr, hc, &lv, &pre, &ph, expected,
 					 guess);
 			} else if (qh.found &&
-				   (!ph.found || !pre.n || !qh.dist ||
+				   (post_first || !ph.found || !pre.n ||
+				    !qh.dist ||
 				    (ph.pos >= qh.pos && ph.pos < qh.end)) &&
 				   (!qh.dist ||
 				    !out_of_scope(lc, hc,
@@ -1390,12 +1412,20 @@ static void locate_hunk(struct locator *lc, struct locate_hunk_result *hr,
 					qh.pos + 1, fuzz ? " with fuzz" : "",
 					lv.ws ? ", ignoring whitespace" : "");
 				lc->min_pos = qh.end;
-				lc->last_offset = hr->offset;
-			} else if (ph.found && !adds_code(hc)) {
+				/*
+				 * The file is in the patch's new numbering
+				 * from here on: the next hunk is that much
+				 * further.
+				 */
+				lc->last_offset = hr->offset +
+						  (long)hc->h->new_count -
+						  (long)hc->h->old_count;
+			} else if (ph.found && !adds_code(hc) &&
+				   ph.dist < qh.dist) {
 				/*
 				 * A hunk that only removes: its post-image is
-				 * bare context, which proves nothing, and the
-				 * code it removes is here.
+				 * bare context, which proves little, and the
+				 * code it removes is here, nearer its place.
 				 */
 				take_pre(lc, hr, hc, &lv, &pre, &ph, expected,
 					 guess);

@@ -28,6 +28,7 @@ void provenance_release(struct provenance *pv)
 	free(pv->pids);
 	free(pv->log_name);
 	changelog_release(&pv->log);
+	strset_clear(&pv->listed);
 	memset(pv, 0, sizeof(*pv));
 }
 
@@ -122,6 +123,25 @@ static void read_message(struct provenance *pv, git_commit *c)
 	}
 }
 
+/* A listed title without its "[arch] " tag. */
+static const char *untagged(const char *title)
+{
+	const char *close;
+
+	if (*title == '[' && (close = strchr(title, ']')) && close[1] == ' ')
+		return close + 2;
+	return title;
+}
+
+/* Could the log list `key` at all (as itself or for its "arch: " form)? */
+static bool maybe_listed(const struct provenance *pv, const char *key)
+{
+	const char *colon = strstr(key, ": ");
+
+	return strset_has(&pv->listed, key) ||
+	       (colon && strset_has(&pv->listed, colon + 2));
+}
+
 /* The changelog note of `c`, if any, keeping the entries of our series. */
 static int read_note(struct provenance *pv, const git_oid *c)
 {
@@ -153,6 +173,7 @@ static int read_note(struct provenance *pv, const git_oid *c)
 			continue;
 		ALLOC_GROW(pv->log.v, pv->log.nr + 1, pv->log.alloc);
 		pv->log.v[pv->log.nr++] = *e;
+		strset_add(&pv->listed, untagged(e->title));
 		e->release = e->title = NULL;
 	}
 	changelog_release(&all);
@@ -271,9 +292,13 @@ static int find_title(struct strbuf *out, struct provenance *pv,
 static int find_listed(struct strbuf *out, struct provenance *pv,
 		       const char *key)
 {
-	char *revert = xstrfmt("Revert \"%s\"", key);
+	char *revert;
 	const struct changelog_entry *last = NULL;
 	bool reverted = false;
+
+	if (!maybe_listed(pv, key))
+		return PROVENANCE_NONE;
+	revert = xstrfmt("Revert \"%s\"", key);
 
 	for (size_t i = 0; i < pv->log.nr; i++) {
 		const struct changelog_entry *e = &pv->log.v[i];

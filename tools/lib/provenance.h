@@ -9,6 +9,7 @@
 
 #include "changelog.h"
 #include "util/strbuf.h"
+#include "util/strset.h"
 
 struct mail;
 
@@ -82,6 +83,8 @@ struct provenance {
 	/* The newest changelog note: its entries of our series. */
 	struct changelog log;
 	char *log_name; /* "linux-source-6.12 6.12.111-1~deb12u1" */
+	/* The log's titles without their arch tag: a quick "not listed". */
+	struct strset listed;
 	/* Patch-ids of the walked commits, computed on first need. */
 	bool pids_loaded;
 	struct provenance_pid *pids;

@@ -64,7 +64,7 @@ void apply_target_release(struct apply_target *t)
 	wordindex_release(&t->words);
 	strset_clear(&t->added_names);
 	strset_clear(&t->touched);
-	strset_clear(&t->series_removed);
+
 	strset_clear(&t->series_added);
 	renames_release(&t->renames);
 	apply_target_init(t);

@@ -120,8 +120,8 @@ struct apply_target {
 	struct strset added_names;
 	/* Paths the patches judged so far change. */
 	struct strset touched;
-	/* Identifiers of the series' '-' lines, and of its '+' lines. */
-	struct strset series_removed, series_added;
+	/* Identifiers of the series' '+' lines. */
+	struct strset series_added;
 	bool series_names;
 };
 

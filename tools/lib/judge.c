@@ -497,7 +497,7 @@ static void names_of(struct strset *set, const struct patch *p, char kind)
 		}
 }
 
-/* What the whole series removes and adds, once per target. */
+/* What the whole series adds, once per target. */
 static void load_series_names(struct judge *j)
 {
 	struct apply_target *t = j->t;
@@ -506,8 +506,6 @@ static void load_series_names(struct judge *j)
 		return;
 	for (size_t i = 0; i < j->series->nr; i++) {
 		const struct patch *p = &j->series->patches[i].mail->patch;
-
-		names_of(&t->series_removed, p, PATCH_LINE_DEL);
 		names_of(&t->series_added, p, PATCH_LINE_ADD);
 	}
 	t->series_names = true;
@@ -838,12 +836,11 @@ static bool unknown_word(const struct wordindex *wi, const char *norm)
 }
 
 /*
- * The same, leaving out the identifiers in `but` and those some patch of
- * the series removes (gone by the series' doing, not never there).
+ * Does line `norm` name something the branch has nowhere, among `only`
+ * (the names the patched code still uses)?
  */
-static bool unknown_word_but(const struct wordindex *wi, const char *norm,
-			     const struct strvec *but,
-			     const struct strset *removed)
+static bool unknown_used_word(const struct wordindex *wi, const char *norm,
+			      const struct strset *only)
 {
 	for (const char *p = norm; *p;) {
 		const char *b = p;
@@ -860,8 +857,7 @@ static bool unknown_word_but(const struct wordindex *wi, const char *norm,
 		if (p - b < 3)
 			continue;
 		w = xstrndup(b, p - b);
-		unknown = !strvec_has(but, w) && !strset_has(removed, w) &&
-			  !word_files(wi, w, NULL, 0);
+		unknown = strset_has(only, w) && !word_files(wi, w, NULL, 0);
 		free(w);
 		if (unknown)
 			return true;
@@ -977,31 +973,19 @@ static int vacuous_removal(struct judge *j, struct apply_file *af,
 			   const struct patch_hunk *h, size_t k)
 {
 	const struct wordindex *wi = load_words(j);
-	char *name = hunk_name(h);
+	struct strset used = STRSET_INIT;
+	char *name;
 	bool unknown = false;
 
-	if (!wi) {
-		free(name);
+	if (!wi)
 		return -1;
-	}
-	struct strvec defs = STRVEC_INIT;
-
-	load_series_names(j);
-	/* The names it removes definitions of are gone by its doing. */
-	for (size_t i = 0; i < h->nr; i++) {
-		const struct patch_line *l = &h->lines[i];
-		char *t, *def;
-
-		if (l->kind != PATCH_LINE_DEL ||
-		    !scope_is_head(l->text, l->len))
-			continue;
-		t = xstrndup(l->text, l->len);
-		def = section_ident(t);
-		if (def)
-			strvec_push(&defs, def);
-		free(def);
-		free(t);
-	}
+	/*
+	 * Names the patched code still uses: the branch has them if it has
+	 * this code, before the patch or after it. (A name the patch drops
+	 * for good may be gone because the patch is applied.)
+	 */
+	names_of(&used, j->patch, PATCH_LINE_ADD);
+	names_of(&used, j->patch, PATCH_LINE_CONTEXT);
 	for (size_t i = 0; i < h->nr && !unknown; i++) {
 		const struct patch_line *l = &h->lines[i];
 		size_t n;
@@ -1011,19 +995,18 @@ static int vacuous_removal(struct judge *j, struct apply_file *af,
 			continue;
 		norm = ws_normalize(l->text, l->len, &n);
 		unknown = presence_line_counts(norm, n) &&
-			  unknown_word_but(wi, norm, &defs,
-					   &j->t->series_removed);
+			  unknown_used_word(wi, norm, &used);
 		free(norm);
 	}
-	strvec_clear(&defs);
-	if (unknown) {
-		af->how[k] = name && !word_files(wi, name, NULL, 0) ?
-				     JH_GONE :
-				     JH_UNKNOWN;
-		free(af->pres[k].reason);
-		af->pres[k].reason = xstrdup(
-			"removes code that names what this branch never had");
-	}
+	strset_clear(&used);
+	if (!unknown)
+		return 0;
+	name = hunk_name(h);
+	af->how[k] = name && !word_files(wi, name, NULL, 0) ? JH_GONE :
+							      JH_UNKNOWN;
+	free(af->pres[k].reason);
+	af->pres[k].reason =
+		xstrdup("removes code that names what this branch never had");
 	free(name);
 	return 0;
 }

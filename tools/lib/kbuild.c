@@ -1213,6 +1213,11 @@ struct worker {
 	char *src; /* the branch's worktree */
 	char *odir;
 	char *log; /* the log being written */
+	/*
+	 * The branch's lock, kept open by every make it runs: held while
+	 * any writer of its build directories lives, even one we lost.
+	 */
+	int lock_fd;
 	size_t job; /* index of the job running */
 	/* Progress, kept by the main thread. */
 	char *seen_log;
@@ -1251,6 +1256,37 @@ static void append_log(const char *log, const struct strvec *args)
 	fclose(f);
 }
 
+/* The logs and the record of a build in its results directory. */
+static const char *const step_logs[] = { "config.log", "kernel.log",
+					 "selftests.log", "build.json" };
+
+/*
+ * Why a failed make says nothing about the sources, from its log: the
+ * machine failed it (a full disk, the OOM killer or a signal taking a
+ * compiler, a compiler crash, make itself terminated). NULL when the
+ * failure is the sources'.
+ */
+static const char *machine_failure(const char *log, size_t len)
+{
+	static const struct {
+		const char *needle, *why;
+	} known[] = {
+		{ "No space left on device", "no space left on device" },
+		{ "Killed signal terminated program", "a compiler was killed" },
+		{ "virtual memory exhausted", "out of memory" },
+		{ "Cannot allocate memory", "out of memory" },
+		{ "internal compiler error", "the compiler crashed" },
+		{ "] Terminated", "make was terminated" },
+		{ "] Killed", "make was killed" },
+		{ "] Interrupt", "make was interrupted" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+		if (memmem(log, len, known[i].needle, strlen(known[i].needle)))
+			return known[i].why;
+	return NULL;
+}
+
 /*
  * Run one command of a step, its output appended to the step's log.
  * *ok: it exited 0. -1 when it could not run, was killed or timed out,
@@ -1265,6 +1301,7 @@ static int run_step(struct worker *w, struct kbuild_job *j,
 
 	*ok = false;
 	cp->log_path = w->log;
+	cp->keep_fd = w->lock_fd;
 	cp->timeout_ms = r->opts->timeout_ms;
 	make_env(r, cp);
 	append_log(w->log, &cp->args);
@@ -1289,15 +1326,16 @@ static int run_step(struct worker *w, struct kbuild_job *j,
 	if (cp->exit_code) {
 		struct strbuf sb = STRBUF_INIT;
 
-		if (strbuf_read_file(&sb, w->log) == 0 &&
-		    memmem(sb.buf, sb.len, "No space left on device", 23)) {
-			strbuf_release(&sb);
-			return job_error(j,
-					 "%s: %s: no space left on device "
-					 "(see '%s')",
-					 j->target, what, w->log);
-		}
+		const char *machine = NULL;
+
+		if (strbuf_read_file(&sb, w->log) == 0)
+			machine = machine_failure(sb.buf, sb.len);
 		strbuf_release(&sb);
+		if (machine)
+			return job_error(j,
+					 "%s: %s: %s (see '%s'): not a "
+					 "verdict on the sources",
+					 j->target, what, machine, w->log);
 		return 0;
 	}
 	*ok = true;
@@ -1969,6 +2007,13 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 			j->results = abs;
 		}
 	}
+	/* This build's logs only: an earlier one's say nothing of it. */
+	for (size_t k = 0; k < ARRAY_SIZE(step_logs); k++) {
+		char *old = xstrfmt("%s/%s", j->results, step_logs[k]);
+
+		unlink(old);
+		free(old);
+	}
 	if (git_commit_lookup(&commit, w->repo, &j->commit) < 0) {
 		error_git("cannot read commit %s", git_oid_tostr_s(&j->commit));
 		job_error_last(j, "sync");
@@ -2126,6 +2171,7 @@ static int run_group(struct worker *w, size_t start, size_t end)
 	pthread_mutex_unlock(&r->lock);
 	if (lock_worktree(r, first, lock, &fd) < 0)
 		goto out;
+	w->lock_fd = fd;
 	for (size_t i = start; i < end; i++) {
 		struct kbuild_job *j = &r->jobs[i];
 		git_commit *c = NULL;
@@ -2158,6 +2204,7 @@ static int run_group(struct worker *w, size_t start, size_t end)
 	}
 	ret = 0;
 out:
+	w->lock_fd = -1;
 	if (fd >= 0)
 		close(fd);
 	git_repository_free(w->repo);
@@ -2382,6 +2429,7 @@ int kbuild_run(struct kbuild_job *jobs, size_t nr, const char *repo_path,
 	for (size_t i = 0; i < nw; i++) {
 		workers[i].r = &r;
 		workers[i].job = SIZE_MAX;
+		workers[i].lock_fd = -1;
 		if (pthread_create(&threads[i], NULL, worker_main,
 				   &workers[i])) {
 			error_set("cannot start a build thread");

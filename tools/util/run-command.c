@@ -50,15 +50,68 @@ static void apply_env(const struct strvec *env)
 	}
 }
 
+/*
+ * The keeper: the first child, leader of the process group the program
+ * and everything it starts run in. When we die (even by SIGKILL), the
+ * kernel sends it SIGTERM (PR_SET_PDEATHSIG), and it kills the whole
+ * group: a recursive make's grandchildren included, which a signal to
+ * the program alone would leave running, writing a build directory that
+ * the next run then uses.
+ */
+static void on_parent_death(int sig)
+{
+	(void)sig;
+	kill(0, SIGKILL);
+	_exit(128 + SIGKILL);
+}
+
+/* The keeper waits for the program and ends as it did. */
+static void __attribute__((noreturn)) keep(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(127);
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		prctl(PR_SET_PDEATHSIG, 0);
+		kill(getpid(), WTERMSIG(status));
+	}
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
+}
+
 /* In the child: never returns. */
 static void __attribute__((noreturn))
-exec_child(struct child_process *cp, int out_fd, int in_fd, int err_pipe)
+exec_child(struct child_process *cp, int out_fd, int in_fd, int err_pipe,
+	   pid_t parent)
 {
+	struct sigaction sa;
+	pid_t pid;
 	int fd;
 
 	setpgid(0, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_parent_death;
+	sigaction(SIGTERM, &sa, NULL);
 	/* Die with us: a killed run leaves no make or QEMU behind. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		on_parent_death(SIGTERM);
+	if (cp->keep_fd >= 0)
+		fcntl(cp->keep_fd, F_SETFD, 0);
+	pid = fork();
+	if (pid < 0)
+		goto fail;
+	if (pid) {
+		/* The program reports a failed exec; we hold nothing open. */
+		close(err_pipe);
+		if (out_fd >= 0)
+			close(out_fd);
+		keep(pid);
+	}
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	if (in_fd >= 0) {
 		dup2(in_fd, 0);
@@ -112,7 +165,7 @@ int run_command(struct child_process *cp)
 	unsigned long start = now_ms();
 	size_t in_off = 0;
 	int status = 0, child_errno = 0;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	cp->exit_code = -1;
 	cp->signal = 0;
@@ -122,14 +175,15 @@ int run_command(struct child_process *cp)
 	if (pipe2(err_pipe, O_CLOEXEC) < 0 ||
 	    (cp->out && !cp->log_path && pipe2(out_pipe, O_CLOEXEC) < 0) ||
 	    (cp->in && pipe2(in_pipe, O_CLOEXEC) < 0))
-		return error_errno("cannot create pipe for '%s'", cp->args.v[0]);
+		return error_errno("cannot create pipe for '%s'",
+				   cp->args.v[0]);
 
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return error_errno("cannot fork '%s'", cp->args.v[0]);
 	if (!pid)
-		exec_child(cp, out_pipe[1], in_pipe[0], err_pipe[1]);
+		exec_child(cp, out_pipe[1], in_pipe[0], err_pipe[1], parent);
 	setpgid(pid, pid);
 	close(err_pipe[1]);
 	if (out_pipe[1] >= 0)

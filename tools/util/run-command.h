@@ -9,9 +9,12 @@
 
 /*
  * Run a program from an argv vector, never through a shell: an explicit
- * environment, working directory and timeout. The child leads its own
- * process group, and on timeout the whole group is killed (SIGTERM, then
- * SIGKILL after a grace period).
+ * environment, working directory and timeout. The program runs in a
+ * process group of its own, led by a small keeper process that waits for
+ * it: on timeout the whole group is killed (SIGTERM, then SIGKILL after a
+ * grace period), and when we die, by any signal, SIGKILL included, the
+ * keeper kills the whole group (PR_SET_PDEATHSIG): no grandchild of a
+ * recursive make outlives us.
  *
  *	struct child_process cp = CHILD_PROCESS_INIT;
  *	strvec_pushl(&cp.args, "make", "-C", dir, NULL);
@@ -37,15 +40,23 @@ struct child_process {
 	bool no_stderr;
 	/* Feed this to stdin (else /dev/null). */
 	const struct strbuf *in;
+	/*
+	 * An fd the program and all it starts keep open (else -1): a lock
+	 * that stays held while any of them lives.
+	 */
+	int keep_fd;
 
 	/* Results. */
-	int exit_code;		/* -1 when killed by a signal */
-	int signal;		/* the signal that ended it, or 0 */
+	int exit_code; /* -1 when killed by a signal */
+	int signal; /* the signal that ended it, or 0 */
 	bool timed_out;
 	unsigned long elapsed_ms;
 };
 
-#define CHILD_PROCESS_INIT { .args = STRVEC_INIT, .env = STRVEC_INIT }
+#define CHILD_PROCESS_INIT                                             \
+	{                                                              \
+		.args = STRVEC_INIT, .env = STRVEC_INIT, .keep_fd = -1 \
+	}
 
 void child_process_init(struct child_process *cp);
 void child_process_release(struct child_process *cp);

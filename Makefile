@@ -34,6 +34,8 @@ LIB_OBJS += tools/util/xalloc.o
 
 # Domain modules: one noun each; they never print and never exit.
 LIB_OBJS += tools/lib/apply.o
+LIB_OBJS += tools/lib/buildplan.o
+LIB_OBJS += tools/lib/cell.o
 LIB_OBJS += tools/lib/changelog.o
 LIB_OBJS += tools/lib/console.o
 LIB_OBJS += tools/lib/debpkg.o
@@ -53,11 +55,13 @@ LIB_OBJS += tools/lib/review.o
 LIB_OBJS += tools/lib/selftest.o
 LIB_OBJS += tools/lib/replay.o
 LIB_OBJS += tools/lib/report.o
+LIB_OBJS += tools/lib/results.o
 LIB_OBJS += tools/lib/run.o
 LIB_OBJS += tools/lib/scope.o
 LIB_OBJS += tools/lib/series.o
 LIB_OBJS += tools/lib/setup.o
 LIB_OBJS += tools/lib/stablemail.o
+LIB_OBJS += tools/lib/testrun.o
 LIB_OBJS += tools/lib/trees.o
 LIB_OBJS += tools/lib/wordindex.o
 LIB_OBJS += tools/lib/verdict.o
@@ -76,6 +80,8 @@ CMD_OBJS += tools/cmd-run.o
 CMD_OBJS += tools/cmd-show.o
 CMD_OBJS += tools/cmd-test.o
 CMD_OBJS += tools/cmd-trees.o
+CMD_OBJS += tools/options.o
+CMD_OBJS += tools/progress.o
 
 MAIN_OBJ = tools/backport.o
 

@@ -39,7 +39,7 @@ test_expect_success 'run applies every cell and prints the matrix' '
 	backport run --no-build >out 2>err &&
 	cat out &&
 	grep "^linux-6.1.y  *not-requested" out &&
-	grep "^linux-6.12.y  *applied-offset" out &&
+	grep "^linux-6.12.y  *applied-offset .* ok$" out &&
 	grep "^report: .*/results/runs/.*/index.html" out &&
 	test -L results/latest &&
 	test -f results/latest/run.json &&
@@ -99,8 +99,10 @@ test_expect_success 'a failed cell makes run exit 1' '
 		git commit -q -a -m "stable: differs" && git checkout -q main
 	) &&
 	test_expect_code 1 backport run --no-build --series s1 >out &&
-	grep "^linux-6.12.y  *conflict" out &&
-	python3 -c "import json; c=[c for c in json.load(open(\"results/latest/run.json\"))[\"cells\"] if c[\"target\"]==\"linux-6.12.y\"][0]; assert c[\"status\"]==\"failed\""
+	grep "^linux-6.12.y  *conflict .* apply-failed$" out &&
+	grep "^  linux-6.12.y: patch 0001-.*: conflict: " out &&
+	grep "class=\"bad\" title=\"linux-6.12.y: patch 0001-" results/latest/index.html &&
+	python3 -c "import json; c=[c for c in json.load(open(\"results/latest/run.json\"))[\"cells\"] if c[\"target\"]==\"linux-6.12.y\"][0]; assert c[\"status\"]==\"apply-failed\", c[\"status\"]; assert \"conflict\" in c[\"reason\"], c[\"reason\"]"
 '
 
 test_expect_success 'a run that does not exist is a clear error' '

@@ -3,13 +3,14 @@
  * backport run: the whole matrix in one command: apply every series on
  * every target (with the recorded resolutions), build the kernels and the
  * selftests, boot them and run the selftest set, compare with the
- * unpatched branch, and write the run's results and report. Finished
- * cells are kept in a content-addressed cache, so a rerun of an unchanged
- * matrix takes seconds, and a run killed halfway redoes only what did not
- * finish.
+ * unpatched branch, and write the run's results and report. Each step is
+ * the library's, called here in turn; each cell gets one status
+ * (cell.h). Finished cells are kept in a content-addressed cache, so a
+ * rerun of an unchanged matrix takes seconds, and a run killed halfway
+ * redoes only what did not finish.
  */
-#include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,18 @@
 
 #include "builtin.h"
 #include "lib/apply.h"
+#include "lib/buildplan.h"
+#include "lib/cell.h"
 #include "lib/report.h"
+#include "lib/results.h"
 #include "lib/run.h"
 #include "lib/setup.h"
+#include "lib/testrun.h"
+#include "options.h"
+#include "progress.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/run-command.h"
-#include "util/usage.h"
 #include "util/xalloc.h"
 #include "version.h"
 
@@ -40,7 +46,7 @@ static const char run_usage[] =
 	"  --results <dir>       where runs go (default: results)\n"
 	"  --no-build            apply only\n"
 	"  --no-test             apply and build, do not boot\n"
-	"  --no-cache            redo every cell\n"
+	"  --no-cache            redo every cell, builds included\n"
 	"  -j, --jobs <n>        make jobs for all builds together (2)\n"
 	"  --matrix <file>       the matrix (default: matrix/default.conf)\n"
 	"  --repo <path>         the repository (default: the matrix's)\n"
@@ -49,21 +55,78 @@ static const char run_usage[] =
 	"  --format=<text|json>  what to print at the end\n"
 	"  -q, --quiet           no progress\n";
 
-struct run_cmd {
-	const char *results, *matrix, *repo, *series_dir, *backports;
-	struct strvec series, targets;
-	bool no_build, no_test, no_cache;
-	const char *jobs;
-	enum output_format format;
-};
-
 struct cell {
 	char *series, *target, *branch;
 	char key[41];
 	bool cached;
 	bool apply_failed;
+	bool build_asked, test_asked;
 	json_t *apply;
+	struct strvec errors;	/* steps that could not run */
+	json_t *json;		/* run.json's cell, when done */
 };
+
+struct run {
+	struct common_opts co;
+	bool no_build, no_test, no_cache;
+	unsigned jobs;
+	struct setup st;
+	char *run_dir;
+	char *self;
+	struct cell *cells;
+	size_t nr, alloc;
+	/* The step configurations, or why a step cannot run. */
+	struct kbuild_config cfg;
+	char *cfg_error;
+	struct selftest_set set;
+	char *set_error;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int run_option(void *data, int ch, const char *arg)
+{
+	struct run *r = data;
+
+	switch (ch) {
+	case 'N':
+		r->no_build = r->no_test = true;
+		return 0;
+	case 'T':
+		r->no_test = true;
+		return 0;
+	case 'C':
+		r->no_cache = true;
+		return 0;
+	case 'j':
+		r->jobs = options_number(run_usage, "--jobs", arg, 1, 1024);
+		return 0;
+	}
+	return -1;
+}
+
+static void parse_options(struct run *r, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "no-build", no_argument, NULL, 'N' },
+		{ "no-test", no_argument, NULL, 'T' },
+		{ "no-cache", no_argument, NULL, 'C' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	options_parse(&r->co,
+		      OPT_MATRIX | OPT_REPO | OPT_SERIES_DIR | OPT_BACKPORTS |
+			      OPT_BRANCH | OPT_SERIES | OPT_RESULTS |
+			      OPT_FORMAT,
+		      argc, argv, run_usage, longopts, "j:", run_option, r);
+}
 
 static char *self_path(void)
 {
@@ -76,130 +139,84 @@ static char *self_path(void)
 	return xstrdup(buf);
 }
 
-static void parse_options(struct run_cmd *c, int argc, char **argv)
+/* The results of one series' cells: <run>/cells/<series>/. */
+static char *series_root(const struct run *r, const char *series)
 {
-	static const struct option longopts[] = {
-		{ "series", required_argument, NULL, 's' },
-		{ "branch", required_argument, NULL, 'b' },
-		{ "results", required_argument, NULL, 'R' },
-		{ "no-build", no_argument, NULL, 'N' },
-		{ "no-test", no_argument, NULL, 'T' },
-		{ "no-cache", no_argument, NULL, 'C' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "matrix", required_argument, NULL, 'm' },
-		{ "repo", required_argument, NULL, 'r' },
-		{ "series-dir", required_argument, NULL, 'd' },
-		{ "backports", required_argument, NULL, 'B' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
+	return xstrfmt("%s/cells/%s", r->run_dir, series);
+}
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			strvec_push(&c->series, optarg);
-			break;
-		case 'b':
-			strvec_push(&c->targets, optarg);
-			break;
-		case 'R':
-			c->results = optarg;
-			break;
-		case 'N':
-			c->no_build = c->no_test = true;
-			break;
-		case 'T':
-			c->no_test = true;
-			break;
-		case 'C':
-			c->no_cache = true;
-			break;
-		case 'j':
-			if (atoi(optarg) < 1)
-				usage_msg(run_usage, "bad --jobs '%s'", optarg);
-			c->jobs = optarg;
-			break;
-		case 'm':
-			c->matrix = optarg;
-			break;
-		case 'r':
-			c->repo = optarg;
-			break;
-		case 'd':
-			c->series_dir = optarg;
-			break;
-		case 'B':
-			c->backports = optarg;
-			break;
-		case 'f':
-			c->format = parse_output_format(optarg, run_usage);
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(run_usage, true);
-		default:
-			usage_msg(run_usage, "unknown option '%s'",
-				  argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		usage_msg(run_usage, "unexpected argument '%s'", argv[optind]);
+static void cell_error(struct cell *cl, const char *step, const char *msg)
+{
+	strvec_pushf(&cl->errors, "%s: %s", step, msg);
+}
+
+static struct cell *find_cell(struct run *r, const char *series,
+			      const char *target)
+{
+	for (size_t i = 0; i < r->nr; i++)
+		if (!strcmp(r->cells[i].series, series) &&
+		    !strcmp(r->cells[i].target, target))
+			return &r->cells[i];
+	return NULL;
+}
+
+static json_t *series_patches(const struct series *s)
+{
+	json_t *patches = json_array();
+
+	for (size_t i = 0; i < s->nr; i++)
+		json_array_append_new(patches, json_pack(
+			"{s:s, s:s, s:s}", "file", s->patches[i].file,
+			"subject", s->patches[i].mail->subject, "title",
+			s->patches[i].mail->subj.title ?
+				s->patches[i].mail->subj.title : ""));
+	return patches;
+}
+
+static void add_cell(struct run *r, const char *series,
+		     const struct apply_target *t)
+{
+	struct cell *cl;
+
+	ALLOC_GROW(r->cells, r->nr + 1, r->alloc);
+	cl = &r->cells[r->nr++];
+	memset(cl, 0, sizeof(*cl));
+	cl->series = xstrdup(series);
+	cl->target = xstrdup(t->name);
+	cl->branch = xstrdup(t->branch);
+	cl->apply_failed = apply_target_failed(t);
+	cl->apply = apply_target_to_json(t);
+	strvec_init(&cl->errors);
 }
 
 /* Apply one series on every target; one cell per target. */
-static void apply_cells(struct run_cmd *c, struct setup *st,
-			const char *name, struct cell **cells, size_t *nr,
-			size_t *alloc, json_t *series_json)
+static void apply_cells(struct run *r, const char *name, json_t *series_json)
 {
 	struct apply_opts opts = APPLY_OPTS_INIT;
 	struct series s = SERIES_INIT;
-	struct apply_target *t;
+	size_t n = r->co.targets.nr;
+	struct apply_target *t = xcalloc(n, sizeof(*t));
 	git_oid *refs;
-	size_t n = c->targets.nr;
-	json_t *patches = json_array();
 
-	if (series_load(&s, c->series_dir, name) < 0)
+	if (series_load(&s, r->co.series_dir, name) < 0)
 		die("%s", error_last());
-	for (size_t i = 0; i < s.nr; i++)
-		json_array_append_new(patches, json_pack(
-			"{s:s, s:s, s:s}", "file", s.patches[i].file,
-			"subject", s.patches[i].mail->subject, "title",
-			s.patches[i].mail->subj.title ?
-				s.patches[i].mail->subj.title : ""));
-	json_array_append_new(series_json, json_pack("{s:s, s:o}", "name",
-						     s.name, "patches",
-						     patches));
-	t = xcalloc(n, sizeof(*t));
-	for (size_t i = 0; i < n; i++) {
-		apply_target_set(&t[i], s.name, c->targets.v[i]);
-	}
-	refs = apply_reference_trees(st->repo, t, n, &opts.reference_nr,
+	json_array_append_new(series_json,
+			      json_pack("{s:s, s:o}", "name", s.name,
+					"patches", series_patches(&s)));
+	for (size_t i = 0; i < n; i++)
+		apply_target_set(&t[i], s.name, r->co.targets.v[i]);
+	refs = apply_reference_trees(r->st.repo, t, n, &opts.reference_nr,
 				     NULL);
 	opts.reference_trees = refs;
-	opts.backports = c->backports;
+	opts.backports = r->co.backports;
 	for (size_t i = 0; i < n; i++) {
-		struct cell *cl;
-
 		progress("[%zu/%zu] %s: applying %s", i + 1, n, t[i].name,
 			 s.name);
-		if (apply_series(&t[i], st->repo, &s, &opts) < 0)
+		if (apply_series(&t[i], r->st.repo, &s, &opts) < 0)
 			die("%s", error_last());
-		ALLOC_GROW(*cells, *nr + 1, *alloc);
-		cl = &(*cells)[(*nr)++];
-		memset(cl, 0, sizeof(*cl));
-		cl->series = xstrdup(s.name);
-		cl->target = xstrdup(t[i].name);
-		cl->branch = xstrdup(t[i].branch);
-		cl->apply_failed = apply_target_failed(&t[i]);
-		cl->apply = apply_target_to_json(&t[i]);
+		add_cell(r, s.name, &t[i]);
 	}
-	if (apply_update_refs(st->repo, t, n) < 0)
+	if (apply_update_refs(r->st.repo, t, n) < 0)
 		die("%s", error_last());
 	for (size_t i = 0; i < n; i++)
 		apply_target_release(&t[i]);
@@ -209,12 +226,11 @@ static void apply_cells(struct run_cmd *c, struct setup *st,
 }
 
 /* Everything a cell's result depends on, hashed. */
-static void cell_key(struct cell *cl, const struct run_cmd *c,
-		     const struct setup *st)
+static void cell_key(struct cell *cl, const struct run *r)
 {
 	struct strbuf in = STRBUF_INIT;
-	char *series_dir = xstrfmt("%s/%s", c->series_dir, cl->series);
-	char *matrix_dir = xstrdup(st->matrix_path);
+	char *series_dir = xstrfmt("%s/%s", r->co.series_dir, cl->series);
+	char *matrix_dir = xstrdup(r->st.matrix_path);
 	char *slash = strrchr(matrix_dir, '/');
 
 	if (slash)
@@ -225,7 +241,7 @@ static void cell_key(struct cell *cl, const struct run_cmd *c,
 		    cl->series, cl->target,
 		    json_string_value(json_object_get(cl->apply, "base")));
 	if (run_hash_dir(&in, series_dir) < 0 ||
-	    (c->backports && run_hash_dir(&in, c->backports) < 0) ||
+	    (r->co.backports && run_hash_dir(&in, r->co.backports) < 0) ||
 	    run_hash_dir(&in, matrix_dir) < 0)
 		die("%s", error_last());
 	run_key(cl->key, &in);
@@ -242,38 +258,39 @@ static char *cell_cache(const char *key)
 	return p;
 }
 
+static const char *const kinds[] = { "build", "test" };
+
 /* Take a finished cell from the cache into the run; false if not there. */
-static bool restore_cell(struct cell *cl, const char *run_dir)
+static bool restore_cell(const struct run *r, const struct cell *cl)
 {
 	char *dir = cell_cache(cl->key), *done = xstrfmt("%s/cell.json", dir);
-	static const char *const kinds[] = { "build", "test" };
+	char *root = series_root(r, cl->series);
 	bool ok = path_exists(done);
 
-	for (size_t i = 0; ok && i < 2; i++) {
+	for (size_t i = 0; ok && i < ARRAY_SIZE(kinds); i++) {
 		char *from = xstrfmt("%s/%s", dir, kinds[i]);
-		char *to = xstrfmt("%s/%s/%s", run_dir, kinds[i], cl->target);
+		char *to = xstrfmt("%s/%s/%s", root, kinds[i], cl->target);
 
 		if (is_directory(from) && run_copy_dir(from, to) < 0)
 			die("%s", error_last());
 		free(from);
 		free(to);
 	}
+	free(root);
 	free(dir);
 	free(done);
 	return ok;
 }
 
 /* Keep a finished cell in the cache; cell.json is written last. */
-static void save_cell(const struct cell *cl, const char *run_dir,
-		      json_t *cell_json)
+static void save_cell(const struct run *r, const struct cell *cl)
 {
 	char *dir = cell_cache(cl->key), *done = xstrfmt("%s/cell.json", dir);
-	static const char *const kinds[] = { "build", "test" };
-	char *text;
+	char *root = series_root(r, cl->series);
 
 	remove_tree(dir);
-	for (size_t i = 0; i < 2; i++) {
-		char *from = xstrfmt("%s/%s/%s", run_dir, kinds[i], cl->target);
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		char *from = xstrfmt("%s/%s/%s", root, kinds[i], cl->target);
 		char *to = xstrfmt("%s/%s", dir, kinds[i]);
 
 		if (is_directory(from) && run_copy_dir(from, to) < 0)
@@ -282,147 +299,247 @@ static void save_cell(const struct cell *cl, const char *run_dir,
 		free(from);
 		free(to);
 	}
-	text = json_dumps(cell_json, JSON_INDENT(2));
-	if (mkdir_p(dir, 0755) < 0 ||
-	    write_file_atomic(done, text, strlen(text)) < 0)
+	if (mkdir_p(dir, 0755) < 0 || results_write_json(done, cl->json) < 0)
 		warning("cannot cache cell %s: %s", cl->target, error_last());
-	free(text);
+	free(root);
 	free(dir);
 	free(done);
 }
 
-/* Run `backport <cmd>` for the cells not taken from the cache. */
-static int run_step(const char *self, const char *cmd, const char *series,
-		    const struct cell *cells, size_t nr, const char *run_dir,
-		    const struct run_cmd *c, const char *log)
+/* The cells of `series` a step has to do; each marked as asked. */
+static void pending_targets(struct run *r, const char *series,
+			    struct strvec *out, bool build)
 {
-	struct child_process cp = CHILD_PROCESS_INIT;
-	struct strbuf out = STRBUF_INIT;
-	size_t n = 0;
-	int ret = 0;
+	for (size_t i = 0; i < r->nr; i++) {
+		struct cell *cl = &r->cells[i];
 
-	strvec_pushl(&cp.args, self, cmd, "--series", series, "--results",
-		     run_dir, NULL);
-	for (size_t i = 0; i < nr; i++)
-		if (!cells[i].cached && !strcmp(cells[i].series, series)) {
-			strvec_pushl(&cp.args, "--branch", cells[i].target,
-				     NULL);
-			n++;
-		}
-	if (!n)
-		goto out;
-	if (c->matrix)
-		strvec_pushl(&cp.args, "--matrix", c->matrix, NULL);
-	if (c->repo)
-		strvec_pushl(&cp.args, "--repo", c->repo, NULL);
-	if (!strcmp(cmd, "build") && c->jobs)
-		strvec_pushl(&cp.args, "-j", c->jobs, NULL);
-	if (quiet)
-		strvec_push(&cp.args, "-q");
-	cp.out = &out;
-	progress("%s: %s %zu target%s", series, cmd, n, n == 1 ? "" : "s");
-	if (run_command(&cp) < 0)
-		ret = -1;
-	else if (cp.exit_code != 0 && cp.exit_code != 1)
-		ret = error_set("'backport %s' failed (exit %d%s%s)", cmd,
-				cp.exit_code, cp.signal ? ", signal " : "",
-				cp.signal ? strsignal(cp.signal) : "");
-	write_file_atomic(log, out.buf, out.len);
-out:
-	child_process_release(&cp);
-	strbuf_release(&out);
-	return ret;
+		if (cl->cached || cl->apply_failed ||
+		    strcmp(cl->series, series))
+			continue;
+		if (build)
+			cl->build_asked = true;
+		else
+			cl->test_asked = true;
+		strvec_push(out, cl->target);
+	}
 }
 
-/* <dir>/<target>/<rest> as JSON, or null. */
-static json_t *read_json_or_null(const char *dir, const char *target,
-				 const char *rest)
+/* A step that failed for every cell in `targets`. */
+static void step_failed(struct run *r, const char *series,
+			const struct strvec *targets, const char *step,
+			const char *msg)
 {
-	char *path = xstrfmt("%s/%s/%s", dir, target, rest);
+	for (size_t i = 0; i < targets->nr; i++)
+		cell_error(find_cell(r, series, targets->v[i]), step, msg);
+}
+
+/* After kbuild_run() failed: each job's error, else the run's. */
+static void build_errors(struct run *r, const char *series,
+			 const struct kbuild_job *jobs, size_t nr,
+			 const struct strvec *targets, const char *msg)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < nr; i++)
+		if (jobs[i].error) {
+			cell_error(find_cell(r, series, jobs[i].target),
+				   "build", jobs[i].error);
+			any = true;
+		}
+	if (!any)
+		step_failed(r, series, targets, "build", msg);
+}
+
+static void build_series(struct run *r, const char *series)
+{
+	struct strvec targets = STRVEC_INIT, one = STRVEC_INIT;
+	struct kbuild_opts o = KBUILD_OPTS_INIT;
+	char *root = series_root(r, series);
+	struct kbuild_job *jobs = NULL;
+	size_t nr = 0;
+
+	pending_targets(r, series, &targets, true);
+	strvec_push(&one, series);
+	if (!targets.nr)
+		goto out;
+	if (r->cfg_error) {
+		step_failed(r, series, &targets, "build", r->cfg_error);
+		goto out;
+	}
+	if (buildplan_make(&jobs, &nr, r->st.repo, &targets, &one) < 0) {
+		step_failed(r, series, &targets, "build", error_last());
+		goto out;
+	}
+	o.results = root;
+	o.jobs = r->jobs;
+	o.force = r->no_cache;
+	o.progress = quiet ? NULL : progress_build;
+	o.interrupted = &interrupted;
+	progress("%s: building %zu target%s", series, targets.nr,
+		 targets.nr == 1 ? "" : "s");
+	if (kbuild_run(jobs, nr, r->st.repo_path, &r->cfg, &o) < 0)
+		build_errors(r, series, jobs, nr, &targets, error_last());
+out:
+	buildplan_release(jobs, nr);
+	strvec_clear(&targets);
+	strvec_clear(&one);
+	free(root);
+}
+
+/* Both kernels of a target, when both were built; else nothing. */
+static void add_kernels(struct testrun *t, const char *target,
+			const char *series)
+{
+	struct results_build b = RESULTS_BUILD_INIT, s = RESULTS_BUILD_INIT;
+
+	if (results_read_build(&b, t->results, target, "baseline") > 0 &&
+	    results_read_build(&s, t->results, target, "series") > 0 &&
+	    b.built && s.built && s.series && !strcmp(s.series, series)) {
+		testrun_add(t, target, "baseline", b.bzimage, b.selftests);
+		testrun_add(t, target, "series", s.bzimage, s.selftests);
+	}
+	error_clear();
+	results_build_release(&b);
+	results_build_release(&s);
+}
+
+static void boot_kernels(struct run *r, const char *series,
+			 struct testrun *t)
+{
+	struct selftest_opts o = SELFTEST_OPTS_INIT;
+	struct progress_test pt = { 0, t->nr };
+
+	o.progress = progress_test;
+	o.data = &pt;
+	for (size_t i = 0; i < t->nr && !interrupted; i++) {
+		const struct testrun_kernel *k = &t->k[i];
+
+		pt.current = i;
+		progress("[%zu/%zu] %s (%s): booting, %zu test%s", i + 1,
+			 t->nr, k->target, k->variant, r->set.nr,
+			 r->set.nr == 1 ? "" : "s");
+		if (testrun_boot(t, i, &r->set, &o) < 0)
+			cell_error(find_cell(r, series, k->target), "test",
+				   k->error);
+	}
+}
+
+static void test_series(struct run *r, const char *series)
+{
+	struct strvec targets = STRVEC_INIT;
+	struct testrun t = TESTRUN_INIT;
+	char *root = series_root(r, series);
+
+	t.results = root;
+	pending_targets(r, series, &targets, false);
+	if (targets.nr && r->set_error) {
+		step_failed(r, series, &targets, "test", r->set_error);
+		goto out;
+	}
+	for (size_t i = 0; i < targets.nr; i++)
+		add_kernels(&t, targets.v[i], series);
+	boot_kernels(r, series, &t);
+	for (size_t i = 0; i < targets.nr; i++) {
+		json_t *cmp = testrun_compare(&t, targets.v[i], NULL);
+
+		if (!cmp && testrun_find(&t, targets.v[i], "series"))
+			cell_error(find_cell(r, series, targets.v[i]), "test",
+				   error_last());
+		json_decref(cmp);
+	}
+out:
+	testrun_release(&t);
+	strvec_clear(&targets);
+	free(root);
+}
+
+/* <dir>/<target>/<rest> as JSON, or null (a bad file is the cell's error). */
+static json_t *read_result(struct cell *cl, const char *root, const char *kind,
+			   const char *rest)
+{
+	char *path = xstrfmt("%s/%s/%s/%s", root, kind, cl->target, rest);
 	json_t *j = NULL;
 
-	if (run_read_json(&j, path) < 0) {
-		warning("%s", error_last());
+	if (results_read_json(&j, path) < 0) {
+		cell_error(cl, kind, error_last());
 		j = NULL;
 	}
 	free(path);
 	return j ? j : json_null();
 }
 
-static bool cell_failed(json_t *cj, bool apply_failed)
+/* The review diff, as `backport diff` makes it; NULL when none. */
+static char *review_diff(struct run *r, struct cell *cl)
 {
-	json_t *b = json_object_get(cj, "build");
-	json_t *cmp = json_object_get(json_object_get(cj, "test"), "compare");
-
-	if (apply_failed)
-		return true;
-	for (const char *v = "baseline";; v = "series") {
-		json_t *x = json_object_get(b, v);
-
-		if (json_is_object(x) &&
-		    !strcmp(json_string_value(json_object_get(x, "verdict")) ?:
-				    "", "build-failed"))
-			return true;
-		if (!strcmp(v, "series"))
-			break;
-	}
-	return json_array_size(json_object_get(cmp, "regressions")) > 0;
-}
-
-/* The cell's JSON from what the steps left in the run directory. */
-static json_t *cell_json(const struct cell *cl, const char *run_dir,
-			 const char *self, const struct run_cmd *c)
-{
-	const char *t = cl->target;
-	char *d = xstrfmt("%s/build", run_dir);
-	char *e = xstrfmt("%s/test", run_dir);
-	char *diff_rel = xstrfmt("diff/%s/%s.txt", cl->series, t);
-	char *diff = xstrfmt("%s/%s", run_dir, diff_rel);
 	struct child_process cp = CHILD_PROCESS_INIT;
 	struct strbuf out = STRBUF_INIT;
-	json_t *j;
-	char *tmp;
+	char *rel = results_diff_path(NULL, cl->series, cl->target);
+	char *path = results_diff_path(r->run_dir, cl->series, cl->target);
+	char *dir = xstrdup(path);
 
-	j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:O}", "series", cl->series,
-		      "target", t, "branch", cl->branch, "key", cl->key,
-		      "cached", cl->cached, "apply", cl->apply);
-	json_object_set_new(j, "build", json_pack("{s:o, s:o}",
-		"baseline", read_json_or_null(d, t, "baseline/build.json"),
-		"series", read_json_or_null(d, t, "series/build.json")));
-	json_object_set_new(j, "test", json_pack("{s:o, s:o, s:o}",
-		"baseline", read_json_or_null(e, t, "baseline/result.json"),
-		"series", read_json_or_null(e, t, "series/result.json"),
-		"compare", read_json_or_null(e, t, "compare.json")));
-	/* The review diff, when the diff command can make one. */
-	strvec_pushl(&cp.args, self, "diff", "--series-dir", c->series_dir,
-		     cl->series, t, NULL);
-	if (c->backports)
-		strvec_pushl(&cp.args, "--backports", c->backports, NULL);
-	if (c->matrix)
-		strvec_pushl(&cp.args, "--matrix", c->matrix, NULL);
-	if (c->repo)
-		strvec_pushl(&cp.args, "--repo", c->repo, NULL);
+	*strrchr(dir, '/') = '\0';
+	strvec_pushl(&cp.args, r->self, "diff", "--series-dir",
+		     r->co.series_dir, cl->series, cl->target, NULL);
+	if (r->co.backports)
+		strvec_pushl(&cp.args, "--backports", r->co.backports, NULL);
+	else
+		strvec_push(&cp.args, "--no-resolutions");
+	strvec_pushl(&cp.args, "--matrix", r->st.matrix_path, "--repo",
+		     r->st.repo_path, NULL);
 	cp.out = &out;
 	cp.no_stderr = true;
-	cp.timeout_ms = 120 * 1000;
-	tmp = xstrdup(diff);
-	*strrchr(tmp, '/') = '\0';
-	if (!run_command(&cp) && !cp.exit_code && out.len &&
-	    !mkdir_p(tmp, 0755) && !write_file_atomic(diff, out.buf, out.len))
-		json_object_set_new(j, "diff", json_string(diff_rel));
-	else
-		json_object_set_new(j, "diff", json_null());
-	error_clear();
-	free(tmp);
-	json_object_set_new(j, "status", json_string(
-		cell_failed(j, cl->apply_failed) ? "failed" : "ok"));
+	if (run_command(&cp) < 0 || cp.exit_code || !out.len ||
+	    mkdir_p(dir, 0755) < 0 ||
+	    write_file_atomic(path, out.buf, out.len) < 0) {
+		free(rel);
+		rel = NULL;
+		error_clear();
+	}
 	child_process_release(&cp);
 	strbuf_release(&out);
-	free(d);
-	free(e);
+	free(path);
+	free(dir);
+	return rel;
+}
+
+/* The cell's JSON (run.h) from what the steps left, and its status. */
+static void finish_cell(struct run *r, struct cell *cl)
+{
+	char *root = series_root(r, cl->series), *reason, *diff = NULL;
+	enum cell_status st;
+	json_t *j;
+
+	j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:O}", "series", cl->series,
+		      "target", cl->target, "branch", cl->branch, "key",
+		      cl->key, "cached", cl->cached, "apply", cl->apply);
+	json_object_set_new(j, "build", json_pack("{s:o, s:o}",
+		"baseline", read_result(cl, root, "build", "baseline/build.json"),
+		"series", read_result(cl, root, "build", "series/build.json")));
+	json_object_set_new(j, "test", json_pack("{s:o, s:o, s:o}",
+		"baseline", read_result(cl, root, "test", "baseline/result.json"),
+		"series", read_result(cl, root, "test", "series/result.json"),
+		"compare", read_result(cl, root, "test", "compare.json")));
+	if (!cl->apply_failed)
+		diff = review_diff(r, cl);
+	json_object_set_new(j, "diff", diff ? json_string(diff) : json_null());
+	json_object_set_new(j, "steps", json_pack("{s:b, s:b}", "build",
+		cl->build_asked || cl->cached, "test",
+		cl->test_asked || (cl->cached && !r->no_test)));
+	json_object_set_new(j, "errors", json_array());
+	for (size_t i = 0; i < cl->errors.nr; i++)
+		json_array_append_new(json_object_get(j, "errors"),
+				      json_string(cl->errors.v[i]));
+	st = cell_status(j, &reason);
+	json_object_set_new(j, "status", json_string(cell_status_name(st)));
+	json_object_set_new(j, "reason", json_string(reason));
+	cl->json = j;
+	/* Only a cell that went through every step, and not by error. */
+	if (!cl->cached && cl->build_asked && cl->test_asked &&
+	    st != CELL_ERROR)
+		save_cell(r, cl);
+	free(reason);
 	free(diff);
-	free(diff_rel);
-	return j;
+	free(root);
 }
 
 static char *iso_time(time_t t)
@@ -435,147 +552,182 @@ static char *iso_time(time_t t)
 	return xstrdup(buf);
 }
 
-int cmd_run(int argc, char **argv)
+/* run.json, index.html and results/latest; returns run.json's object. */
+static json_t *write_run(struct run *r, const char *id, const char *results,
+			 time_t start, json_t *series_json)
 {
-	struct run_cmd c = { .series = STRVEC_INIT, .targets = STRVEC_INIT };
-	struct setup st = SETUP_INIT;
-	struct cell *cells = NULL;
-	size_t nr = 0, alloc = 0, cached = 0;
-	json_t *run, *series_json = json_array(), *cells_json = json_array();
-	char *id, *runs, *run_dir, *self = self_path(), *text, *path;
-	char abs_results[PATH_MAX];
-	struct strbuf html = STRBUF_INIT, out = STRBUF_INIT;
-	time_t start = time(NULL);
-	bool failed = false;
-	char *started, *finished;
+	json_t *cells = json_array(), *run;
+	char *started = iso_time(start), *finished = iso_time(time(NULL));
+	char *path = xstrfmt("%s/run.json", r->run_dir);
+	char *rel = xstrfmt("runs/%s", id);
+	struct strbuf html = STRBUF_INIT;
 
-	c.series_dir = getenv("BACKPORT_SERIES_DIR");
-	c.backports = "backports";
-	c.results = "results";
-	parse_options(&c, argc, argv);
-	if (!c.series_dir || !*c.series_dir)
-		c.series_dir = "series";
-	if (c.backports && !is_directory(c.backports))
-		c.backports = NULL;
-	if (setup_open(&st, c.matrix, c.repo) < 0)
+	for (size_t i = 0; i < r->nr; i++)
+		json_array_append(cells, r->cells[i].json);
+	run = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:O, s:o}",
+			"run", id, "version", BACKPORT_VERSION, "started",
+			started, "finished", finished, "seconds",
+			(json_int_t)(time(NULL) - start), "matrix",
+			r->st.matrix_path, "repo", r->st.repo_path, "series",
+			series_json, "cells", cells);
+	if (results_write_json(path, run) < 0)
 		die("%s", error_last());
-	if (!c.targets.nr)
-		setup_default_targets(&c.targets, &st);
-	if (!c.series.nr && series_list(&c.series, c.series_dir) < 0)
+	free(path);
+	report_html(&html, run, r->run_dir);
+	path = xstrfmt("%s/index.html", r->run_dir);
+	if (write_file_atomic(path, html.buf, html.len) < 0)
 		die("%s", error_last());
-	if (!c.series.nr)
+	free(path);
+	path = xstrfmt("%s/latest", results);
+	if (run_symlink(rel, path) < 0)
+		die("%s", error_last());
+	free(path);
+	free(rel);
+	free(started);
+	free(finished);
+	strbuf_release(&html);
+	return run;
+}
+
+/* What the build and test steps need, or why they cannot run. */
+static void load_steps(struct run *r)
+{
+	if (!r->no_build &&
+	    kbuild_config_load(&r->cfg, r->st.matrix_path, NULL) < 0)
+		r->cfg_error = xstrdup(error_last());
+	if (!r->no_test &&
+	    selftest_set_load(&r->set, r->st.matrix_path, NULL) < 0)
+		r->set_error = xstrdup(error_last());
+	error_clear();
+}
+
+static void start(struct run *r, char **id, char **results)
+{
+	char abs[PATH_MAX];
+
+	if (setup_open(&r->st, r->co.matrix, r->co.repo) < 0)
+		die("%s", error_last());
+	if (!r->co.targets.nr)
+		setup_default_targets(&r->co.targets, &r->st);
+	if (!r->co.series.nr && series_list(&r->co.series, r->co.series_dir) < 0)
+		die("%s", error_last());
+	if (!r->co.series.nr)
 		die("no series in '%s' (import one with 'backport import')",
-		    c.series_dir);
-	if (mkdir_p(c.results, 0755) < 0 || !realpath(c.results, abs_results))
-		die("cannot use results directory '%s'", c.results);
-	id = run_new_id();
-	runs = xstrfmt("%s/runs", abs_results);
-	run_dir = xstrfmt("%s/%s", runs, id);
-	if (mkdir_p(run_dir, 0755) < 0)
+		    r->co.series_dir);
+	if (mkdir_p(r->co.results, 0755) < 0 || !realpath(r->co.results, abs))
+		die("cannot use results directory '%s'", r->co.results);
+	*results = xstrdup(abs);
+	*id = run_new_id();
+	r->run_dir = xstrfmt("%s/runs/%s", abs, *id);
+	if (mkdir_p(r->run_dir, 0755) < 0)
 		die("%s", error_last());
-	started = iso_time(start);
+	r->self = self_path();
+	load_steps(r);
+}
 
-	for (size_t i = 0; i < c.series.nr; i++)
-		apply_cells(&c, &st, c.series.v[i], &cells, &nr, &alloc,
-			    series_json);
-	for (size_t i = 0; i < nr; i++) {
-		cell_key(&cells[i], &c, &st);
-		if (!c.no_cache && !c.no_build &&
-		    restore_cell(&cells[i], run_dir)) {
-			cells[i].cached = true;
+/* Cells whose key is in the cache are taken from there. */
+static void restore_cells(struct run *r)
+{
+	size_t cached = 0;
+
+	for (size_t i = 0; i < r->nr; i++) {
+		struct cell *cl = &r->cells[i];
+
+		cell_key(cl, r);
+		if (!r->no_cache && !r->no_build && !cl->apply_failed &&
+		    restore_cell(r, cl)) {
+			cl->cached = true;
 			cached++;
 		}
 	}
 	if (cached)
 		progress("%zu of %zu cells unchanged: taken from the cache",
-			 cached, nr);
-	for (size_t i = 0; i < c.series.nr; i++) {
-		char *blog = xstrfmt("%s/build.out", run_dir);
-		char *tlog = xstrfmt("%s/test.out", run_dir);
+			 cached, r->nr);
+}
 
-		if (!c.no_build && run_step(self, "build", c.series.v[i], cells,
-					    nr, run_dir, &c, blog) < 0)
-			error("%s", error_last());
-		if (!c.no_test && run_step(self, "test", c.series.v[i], cells,
-					   nr, run_dir, &c, tlog) < 0)
-			error("%s", error_last());
-		free(blog);
-		free(tlog);
-	}
-	for (size_t i = 0; i < nr; i++) {
-		json_t *cj = cell_json(&cells[i], run_dir, self, &c);
+static void build_and_test(struct run *r)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old[3];
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
-		failed |= !strcmp(json_string_value(json_object_get(cj,
-								    "status")),
-				  "failed");
-		/* Only a cell that went through every step is kept. */
-		if (!cells[i].cached && !c.no_build && !c.no_test &&
-		    json_is_object(json_object_get(json_object_get(cj, "build"),
-						   "baseline")) &&
-		    json_is_object(json_object_get(json_object_get(cj, "test"),
-						   "baseline")))
-			save_cell(&cells[i], run_dir, cj);
-		json_array_append_new(cells_json, cj);
+	for (size_t i = 0; i < r->co.series.nr; i++) {
+		/* Our makes run in process groups of their own: stop them. */
+		for (size_t k = 0; k < ARRAY_SIZE(sigs); k++)
+			sigaction(sigs[k], &sa, &old[k]);
+		if (!r->no_build)
+			build_series(r, r->co.series.v[i]);
+		for (size_t k = 0; k < ARRAY_SIZE(sigs); k++)
+			sigaction(sigs[k], &old[k], NULL);
+		if (interrupted)
+			die("interrupted");
+		if (!r->no_test)
+			test_series(r, r->co.series.v[i]);
 	}
-	finished = iso_time(time(NULL));
-	run = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o}",
-			"run", id, "version", BACKPORT_VERSION, "started",
-			started, "finished", finished,
-			"seconds", (json_int_t)(time(NULL) - start), "matrix",
-			st.matrix_path, "repo", st.repo_path, "series",
-			series_json, "cells", cells_json);
-	text = json_dumps(run, JSON_INDENT(2));
-	path = xstrfmt("%s/run.json", run_dir);
-	{
-		struct strbuf sb = STRBUF_INIT;
+}
 
-		strbuf_addf(&sb, "%s\n", text);
-		if (write_file_atomic(path, sb.buf, sb.len) < 0)
-			die("%s", error_last());
-		strbuf_release(&sb);
+static void release(struct run *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		free(r->cells[i].series);
+		free(r->cells[i].target);
+		free(r->cells[i].branch);
+		json_decref(r->cells[i].apply);
+		json_decref(r->cells[i].json);
+		strvec_clear(&r->cells[i].errors);
 	}
-	free(path);
-	report_html(&html, run, run_dir);
-	path = xstrfmt("%s/index.html", run_dir);
-	if (write_file_atomic(path, html.buf, html.len) < 0)
-		die("%s", error_last());
-	free(path);
-	path = xstrfmt("%s/latest", abs_results);
-	{
-		char *rel = xstrfmt("runs/%s", id);
+	free(r->cells);
+	kbuild_config_release(&r->cfg);
+	selftest_set_release(&r->set);
+	free(r->cfg_error);
+	free(r->set_error);
+	free(r->run_dir);
+	free(r->self);
+	setup_release(&r->st);
+	common_opts_release(&r->co);
+}
 
-		if (run_symlink(rel, path) < 0)
-			die("%s", error_last());
-		free(rel);
-	}
-	free(path);
-	if (c.format == FORMAT_JSON) {
-		fputs(text, stdout);
+static void print_run(const struct run *r, json_t *run, int format)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	if (format == FORMAT_JSON) {
+		json_dumpf(run, stdout, JSON_INDENT(2));
 		putchar('\n');
-	} else {
-		report_text(&out, run, isatty(1));
-		fputs(out.buf, stdout);
-		printf("\nreport: %s/index.html\n", run_dir);
+		return;
 	}
-	free(text);
-	for (size_t i = 0; i < nr; i++) {
-		free(cells[i].series);
-		free(cells[i].target);
-		free(cells[i].branch);
-		json_decref(cells[i].apply);
-	}
-	free(cells);
-	json_decref(run);
-	strbuf_release(&html);
+	report_text(&out, run, isatty(1));
+	fputs(out.buf, stdout);
+	printf("\nreport: %s/index.html\n", r->run_dir);
 	strbuf_release(&out);
-	free(started);
-	free(finished);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run r = { .co = COMMON_OPTS_INIT, .cfg = KBUILD_CONFIG_INIT,
+			 .set = SELFTEST_SET_INIT };
+	json_t *series_json = json_array(), *run;
+	time_t t0 = time(NULL);
+	char *id, *results;
+	bool failed = false;
+
+	parse_options(&r, argc, argv);
+	start(&r, &id, &results);
+	for (size_t i = 0; i < r.co.series.nr; i++)
+		apply_cells(&r, r.co.series.v[i], series_json);
+	restore_cells(&r);
+	build_and_test(&r);
+	for (size_t i = 0; i < r.nr; i++) {
+		finish_cell(&r, &r.cells[i]);
+		failed |= strcmp(json_string_value(json_object_get(
+					 r.cells[i].json, "status")),
+				 "ok");
+	}
+	run = write_run(&r, id, results, t0, series_json);
+	print_run(&r, run, r.co.format);
+	json_decref(run);
+	json_decref(series_json);
+	release(&r);
 	free(id);
-	free(runs);
-	free(run_dir);
-	free(self);
-	setup_release(&st);
-	strvec_clear(&c.series);
-	strvec_clear(&c.targets);
+	free(results);
 	return failed ? EXIT_CELL_FAILED : EXIT_OK;
 }

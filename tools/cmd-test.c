@@ -4,8 +4,6 @@
  * baseline) in QEMU, run the matrix's selftest set, and report each
  * test's result and its change against the baseline.
  */
-#include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +11,15 @@
 #include <jansson.h>
 
 #include "builtin.h"
+#include "lib/cell.h"
 #include "lib/guest.h"
 #include "lib/matrix.h"
-#include "lib/selftest.h"
+#include "lib/results.h"
+#include "lib/testrun.h"
+#include "options.h"
+#include "progress.h"
 #include "util/error.h"
 #include "util/fsutil.h"
-#include "util/usage.h"
 #include "util/xalloc.h"
 
 static const char test_usage[] =
@@ -60,69 +61,137 @@ static const char test_usage[] =
 	"  --format=<text|json>   output format\n"
 	"  -q, --quiet            no progress\n";
 
-/* One kernel to test. */
-struct cell {
-	char *target;
-	char *variant;
-	char *kernel;
-	char *selftests;
-	struct selftest_run run;
-	bool ran;
-};
-
 struct test_cmd {
-	const char *matrix;
-	const char *results;
+	struct common_opts co;
 	const char *set;
-	const char *series;
 	const char *kernel, *selftests;
 	const char *base_kernel, *base_selftests;
 	const char *target;
 	enum guest_accel accel;
-	struct strvec targets;
 	struct strvec variants;
 	struct selftest_opts opts;
-	enum output_format format;
-	struct cell *cells;
-	size_t nr, alloc;
-	size_t current; /* for progress: the cell running */
+	struct testrun run;
 };
 
-static unsigned parse_num(const char *arg, const char *opt)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
+enum {
+	O_KERNEL = 256,
+	O_SELFTESTS,
+	O_BKERNEL,
+	O_BSELFTESTS,
+	O_TARGET,
+	O_SET,
+	O_ACCEL,
+	O_RETRIES,
+	O_BOOTS,
+	O_TIMEOUT,
+	O_BOOT_TIMEOUT,
+	O_APPEND,
+	O_QEMU,
+	O_BUSYBOX,
+	O_RUNNER,
+	O_VARIANT,
+	O_GRACE
+};
 
-	if (!*arg || *end || v < 0 || v > 1000000)
-		usage_msg(test_usage, "bad number '%s' for %s", arg, opt);
-	return (unsigned)v;
+static unsigned num(const char *arg, const char *opt)
+{
+	return (unsigned)options_number(test_usage, opt, arg, 0, 1000000);
+}
+
+/* The options that say which kernels to boot. */
+static bool kernel_option(struct test_cmd *c, int ch, const char *arg)
+{
+	switch (ch) {
+	case O_VARIANT:
+		if (strcmp(arg, "baseline") && strcmp(arg, "series"))
+			usage_msg(test_usage, "unknown variant '%s'", arg);
+		strvec_push(&c->variants, arg);
+		return true;
+	case O_KERNEL:
+		c->kernel = arg;
+		return true;
+	case O_SELFTESTS:
+		c->selftests = arg;
+		return true;
+	case O_BKERNEL:
+		c->base_kernel = arg;
+		return true;
+	case O_BSELFTESTS:
+		c->base_selftests = arg;
+		return true;
+	case O_TARGET:
+		c->target = arg;
+		return true;
+	case O_SET:
+		c->set = arg;
+		return true;
+	}
+	return false;
+}
+
+static int test_option(void *data, int ch, const char *arg)
+{
+	struct test_cmd *c = data;
+
+	if (kernel_option(c, ch, arg))
+		return 0;
+	switch (ch) {
+	case O_ACCEL:
+		if (guest_accel_parse(&c->accel, arg) < 0)
+			usage_msg(test_usage, "unknown accelerator '%s'", arg);
+		return 0;
+	case O_RETRIES:
+		c->opts.retries = (int)num(arg, "--retries");
+		return 0;
+	case O_BOOTS:
+		c->opts.max_boots = num(arg, "--max-boots");
+		if (!c->opts.max_boots)
+			usage_msg(test_usage, "--max-boots is at least 1");
+		return 0;
+	case O_TIMEOUT:
+		c->opts.timeout_s = num(arg, "--timeout");
+		return 0;
+	case O_BOOT_TIMEOUT:
+		c->opts.boot_timeout_s = num(arg, "--boot-timeout");
+		return 0;
+	case O_GRACE:
+		c->opts.grace_s = num(arg, "--grace");
+		return 0;
+	case O_APPEND:
+		c->opts.append = arg;
+		return 0;
+	case O_QEMU:
+		c->opts.qemu = arg;
+		return 0;
+	case O_BUSYBOX:
+		c->opts.busybox = arg;
+		return 0;
+	case O_RUNNER:
+		c->opts.runner = arg;
+		return 0;
+	}
+	return -1;
+}
+
+static void check_options(const struct test_cmd *c)
+{
+	if (c->co.series.nr > 1)
+		usage_msg(test_usage, "one --series at most");
+	if (!c->kernel != !c->selftests)
+		usage_msg(test_usage, "--kernel and --selftests go together");
+	if (!c->base_kernel != !c->base_selftests)
+		usage_msg(test_usage, "--baseline-kernel and "
+				      "--baseline-selftests go together");
+	if (c->base_kernel && !c->kernel)
+		usage_msg(test_usage, "--baseline-kernel needs --kernel");
+	if (c->kernel && c->co.targets.nr)
+		usage_msg(test_usage,
+			  "--kernel and --branch exclude each other");
 }
 
 static void parse_options(struct test_cmd *c, int argc, char **argv)
 {
-	enum {
-		O_KERNEL = 256,
-		O_SELFTESTS,
-		O_BKERNEL,
-		O_BSELFTESTS,
-		O_TARGET,
-		O_SET,
-		O_RESULTS,
-		O_ACCEL,
-		O_RETRIES,
-		O_BOOTS,
-		O_TIMEOUT,
-		O_BOOT_TIMEOUT,
-		O_APPEND,
-		O_QEMU,
-		O_BUSYBOX,
-		O_RUNNER,
-		O_VARIANT,
-		O_GRACE
-	};
 	static const struct option longopts[] = {
-		{ "series", required_argument, NULL, 's' },
-		{ "branch", required_argument, NULL, 'b' },
 		{ "variant", required_argument, NULL, O_VARIANT },
 		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "selftests", required_argument, NULL, O_SELFTESTS },
@@ -130,8 +199,6 @@ static void parse_options(struct test_cmd *c, int argc, char **argv)
 		{ "baseline-selftests", required_argument, NULL, O_BSELFTESTS },
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "set", required_argument, NULL, O_SET },
-		{ "matrix", required_argument, NULL, 'm' },
-		{ "results", required_argument, NULL, O_RESULTS },
 		{ "accel", required_argument, NULL, O_ACCEL },
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "max-boots", required_argument, NULL, O_BOOTS },
@@ -142,275 +209,80 @@ static void parse_options(struct test_cmd *c, int argc, char **argv)
 		{ "qemu", required_argument, NULL, O_QEMU },
 		{ "busybox", required_argument, NULL, O_BUSYBOX },
 		{ "runner", required_argument, NULL, O_RUNNER },
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			c->series = optarg;
-			break;
-		case 'b':
-			strvec_push(&c->targets, optarg);
-			break;
-		case O_VARIANT:
-			if (strcmp(optarg, "baseline") &&
-			    strcmp(optarg, "series"))
-				usage_msg(test_usage, "unknown variant '%s'",
-					  optarg);
-			strvec_push(&c->variants, optarg);
-			break;
-		case O_KERNEL:
-			c->kernel = optarg;
-			break;
-		case O_SELFTESTS:
-			c->selftests = optarg;
-			break;
-		case O_BKERNEL:
-			c->base_kernel = optarg;
-			break;
-		case O_BSELFTESTS:
-			c->base_selftests = optarg;
-			break;
-		case O_TARGET:
-			c->target = optarg;
-			break;
-		case O_SET:
-			c->set = optarg;
-			break;
-		case 'm':
-			c->matrix = optarg;
-			break;
-		case O_RESULTS:
-			c->results = optarg;
-			break;
-		case O_ACCEL:
-			if (guest_accel_parse(&c->accel, optarg) < 0)
-				usage_msg(test_usage,
-					  "unknown accelerator '%s'", optarg);
-			break;
-		case O_RETRIES:
-			c->opts.retries = (int)parse_num(optarg, "--retries");
-			break;
-		case O_BOOTS:
-			c->opts.max_boots = parse_num(optarg, "--max-boots");
-			if (!c->opts.max_boots)
-				usage_msg(test_usage, "--max-boots is at "
-						      "least 1");
-			break;
-		case O_TIMEOUT:
-			c->opts.timeout_s = parse_num(optarg, "--timeout");
-			break;
-		case O_BOOT_TIMEOUT:
-			c->opts.boot_timeout_s =
-				parse_num(optarg, "--boot-timeout");
-			break;
-		case O_GRACE:
-			c->opts.grace_s = parse_num(optarg, "--grace");
-			break;
-		case O_APPEND:
-			c->opts.append = optarg;
-			break;
-		case O_QEMU:
-			c->opts.qemu = optarg;
-			break;
-		case O_BUSYBOX:
-			c->opts.busybox = optarg;
-			break;
-		case O_RUNNER:
-			c->opts.runner = optarg;
-			break;
-		case 'f':
-			c->format = parse_output_format(optarg, test_usage);
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(test_usage, true);
-		default:
-			usage_msg(test_usage, "unknown option '%s'",
-				  argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		usage_msg(test_usage, "unexpected argument '%s'", argv[optind]);
-	if (!c->kernel != !c->selftests)
-		usage_msg(test_usage, "--kernel and --selftests go together");
-	if (!c->base_kernel != !c->base_selftests)
-		usage_msg(test_usage, "--baseline-kernel and "
-				      "--baseline-selftests go together");
-	if (c->base_kernel && !c->kernel)
-		usage_msg(test_usage, "--baseline-kernel needs --kernel");
-	if (c->kernel && c->targets.nr)
-		usage_msg(test_usage,
-			  "--kernel and --branch exclude each other");
+	options_parse(&c->co,
+		      OPT_MATRIX | OPT_RESULTS | OPT_SERIES | OPT_BRANCH |
+			      OPT_FORMAT,
+		      argc, argv, test_usage, longopts, "", test_option, c);
+	check_options(c);
+	c->run.results = c->co.results;
 }
 
 static bool want_variant(const struct test_cmd *c, const char *v)
 {
-	if (!c->variants.nr)
-		return true;
-	for (size_t i = 0; i < c->variants.nr; i++)
-		if (!strcmp(c->variants.v[i], v))
-			return true;
-	return false;
+	return !c->variants.nr || strvec_has(&c->variants, v);
 }
 
-static void add_cell(struct test_cmd *c, const char *target,
-		     const char *variant, const char *kernel,
-		     const char *selftests)
+/* --kernel (and --baseline-kernel): the kernels given. */
+static void given_kernels(struct test_cmd *c)
 {
-	struct cell *cell;
+	const char *t = c->target ? c->target : "custom";
+	const char *v = c->variants.nr == 1 ? c->variants.v[0] : "series";
 
-	ALLOC_GROW(c->cells, c->nr + 1, c->alloc);
-	cell = &c->cells[c->nr++];
-	memset(cell, 0, sizeof(*cell));
-	cell->target = xstrdup(target);
-	cell->variant = xstrdup(variant);
-	cell->kernel = xstrdup(kernel);
-	cell->selftests = xstrdup(selftests);
-	selftest_run_init(&cell->run);
+	if (c->base_kernel && strcmp(v, "series"))
+		usage_msg(test_usage, "--baseline-kernel goes with the series "
+				      "variant");
+	testrun_add(&c->run, t, v, c->kernel, c->selftests);
+	if (c->base_kernel)
+		testrun_add(&c->run, t, "baseline", c->base_kernel,
+			    c->base_selftests);
 }
 
-/*
- * A variant's build.json (see kbuild.h): its bzImage and selftests
- * directory when it was built. Returns false, with a warning, otherwise.
- */
-static bool read_build(const struct test_cmd *c, const char *target,
-		       const char *variant, char **kernel, char **selftests)
-{
-	char *path = xstrfmt("%s/build/%s/%s/build.json", c->results, target,
-			     variant);
-	json_error_t jerr;
-	json_t *j = NULL, *st;
-	const char *verdict, *bz, *dir = NULL, *series;
-	bool ok = false;
-
-	if (!path_exists(path))
-		goto out;
-	j = json_load_file(path, 0, &jerr);
-	if (!j) {
-		warning("cannot read '%s': %s", path, jerr.text);
-		goto out;
-	}
-	verdict = json_string_value(json_object_get(j, "verdict"));
-	bz = json_string_value(json_object_get(j, "bzImage"));
-	st = json_object_get(j, "selftests");
-	if (json_is_object(st))
-		dir = json_string_value(json_object_get(st, "dir"));
-	else if (json_is_string(st))
-		dir = json_string_value(st);
-	series = json_string_value(json_object_get(j, "series"));
-	if (c->series && !strcmp(variant, "series") &&
-	    (!series || strcmp(series, c->series))) {
-		warning("'%s' is a build of series '%s', not '%s': skipped",
-			path, series ? series : "(none)", c->series);
-		goto out;
-	}
-	if (!verdict || strcmp(verdict, "built") || !bz || !dir) {
-		warning("%s (%s) was not built (%s): not tested", target,
-			variant, verdict ? verdict : "no verdict");
-		goto out;
-	}
-	*kernel = xstrdup(bz);
-	*selftests = xstrdup(dir);
-	ok = true;
-out:
-	json_decref(j);
-	free(path);
-	return ok;
-}
-
-/* Every target with a build.json under results/build/. */
-static void built_targets(struct strvec *out, const char *results)
-{
-	char *dir = xstrfmt("%s/build", results);
-	struct dirent **names = NULL;
-	int n = scandir(dir, &names, NULL, alphasort);
-
-	for (int i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.')
-			strvec_push(out, names[i]->d_name);
-		free(names[i]);
-	}
-	free(names);
-	free(dir);
-}
-
-static void collect_cells(struct test_cmd *c)
+static void collect_kernels(struct test_cmd *c)
 {
 	static const char *const variants[] = { "series", "baseline" };
+	const char *series = c->co.series.nr ? c->co.series.v[0] : NULL;
+	struct strvec *targets = &c->co.targets;
 
-	if (c->kernel) {
-		const char *t = c->target ? c->target : "custom";
-		const char *v = c->variants.nr == 1 ? c->variants.v[0] :
-						      "series";
-
-		if (c->base_kernel && strcmp(v, "series"))
-			usage_msg(test_usage, "--baseline-kernel goes with "
-					      "the series variant");
-		add_cell(c, t, v, c->kernel, c->selftests);
-		if (c->base_kernel)
-			add_cell(c, t, "baseline", c->base_kernel,
-				 c->base_selftests);
-		return;
-	}
-	if (!c->targets.nr)
-		built_targets(&c->targets, c->results);
-	if (!c->targets.nr)
+	if (c->kernel)
+		return given_kernels(c);
+	if (!targets->nr)
+		results_built_targets(targets, c->co.results);
+	if (!targets->nr)
 		die("nothing to test: no builds under '%s/build' (run "
 		    "'backport build' first, or give --kernel)",
-		    c->results);
-	for (size_t i = 0; i < c->targets.nr; i++) {
+		    c->co.results);
+	for (size_t i = 0; i < targets->nr; i++)
 		for (size_t k = 0; k < ARRAY_SIZE(variants); k++) {
-			char *kernel = NULL, *selftests = NULL;
+			char *why = NULL;
 
 			if (!want_variant(c, variants[k]))
 				continue;
-			if (read_build(c, c->targets.v[i], variants[k], &kernel,
-				       &selftests))
-				add_cell(c, c->targets.v[i], variants[k],
-					 kernel, selftests);
-			free(kernel);
-			free(selftests);
+			if (testrun_add_built(&c->run, targets->v[i],
+					      variants[k], series, &why) < 0)
+				die("%s", error_last());
+			if (why)
+				warning("%s: not tested", why);
+			free(why);
 		}
-	}
-	if (!c->nr)
+	if (!c->run.nr)
 		die("nothing to test: no finished build for the targets asked");
 }
 
-static void on_progress(void *data, const struct selftest_run *r,
-			const struct guest_progress *p)
-{
-	const struct test_cmd *c = data;
-	const struct selftest_result *res;
-
-	if (p->started || p->number < 1 || p->number > r->nr)
-		return;
-	res = &r->results[p->number - 1];
-	progress("[%zu/%zu] %s (%s): %s ... %.0f s %s", c->current + 1, c->nr,
-		 r->target, r->variant, res->name, p->seconds,
-		 selftest_status_name(res->status));
-}
-
-static enum guest_accel resolve_accel(struct test_cmd *c, const char *dir)
+static enum guest_accel resolve_accel(struct test_cmd *c)
 {
 	struct guest_boot_opts bo = GUEST_BOOT_OPTS_INIT;
+	char *dir = xstrfmt("%s/test", c->co.results), *why = NULL;
 	enum guest_accel a = c->accel;
-	char *why = NULL;
 
 	if (a != GUEST_ACCEL_AUTO)
-		return a;
+		goto out;
 	if (mkdir_p(dir, 0755) < 0)
 		die("%s", error_last());
 	bo.qemu = c->opts.qemu;
-	bo.kernel = c->cells[0].kernel;
+	bo.kernel = c->run.k[0].kernel;
 	if (guest_probe_kvm(&bo, dir, 30, &why)) {
 		progress("accel: kvm (a probe boot under KVM reached init)");
 		a = GUEST_ACCEL_KVM;
@@ -418,45 +290,34 @@ static enum guest_accel resolve_accel(struct test_cmd *c, const char *dir)
 		progress("accel: tcg (%s)", why);
 		a = GUEST_ACCEL_TCG;
 	}
+out:
 	free(why);
+	free(dir);
 	return a;
 }
 
-static void run_cells(struct test_cmd *c, const struct selftest_set *set)
+static void boot_all(struct test_cmd *c, const struct selftest_set *set)
 {
-	for (size_t i = 0; i < c->nr; i++) {
-		struct cell *cell = &c->cells[i];
-		struct selftest_run *r = &cell->run;
+	struct progress_test pt = { 0, c->run.nr };
 
-		c->current = i;
-		r->target = xstrdup(cell->target);
-		r->variant = xstrdup(cell->variant);
-		r->kernel = xstrdup(cell->kernel);
-		r->selftests = xstrdup(cell->selftests);
-		r->dir = xstrfmt("%s/test/%s/%s", c->results, cell->target,
-				 cell->variant);
+	c->opts.progress = progress_test;
+	c->opts.data = &pt;
+	for (size_t i = 0; i < c->run.nr; i++) {
+		const struct testrun_kernel *k = &c->run.k[i];
+		const struct selftest_run *r = &k->run;
+
+		pt.current = i;
 		progress("[%zu/%zu] %s (%s): booting %s, %zu test%s", i + 1,
-			 c->nr, cell->target, cell->variant, cell->kernel,
-			 set->nr, set->nr == 1 ? "" : "s");
-		if (selftest_run(r, set, &c->opts) < 0)
+			 c->run.nr, k->target, k->variant, k->kernel, set->nr,
+			 set->nr == 1 ? "" : "s");
+		if (testrun_boot(&c->run, i, set, &c->opts) < 0)
 			die("%s", error_last());
-		cell->ran = true;
 		progress("[%zu/%zu] %s (%s): %s in %.0f s (boot to first test "
 			 "%.1f s)",
-			 i + 1, c->nr, cell->target, cell->variant,
+			 i + 1, c->run.nr, k->target, k->variant,
 			 selftest_run_verdict(r), r->total_s,
 			 r->boots_nr ? r->boots[0].first_test_s : -1.0);
 	}
-}
-
-static const struct selftest_run *
-find_run(const struct test_cmd *c, const char *target, const char *variant)
-{
-	for (size_t i = 0; i < c->nr; i++)
-		if (c->cells[i].ran && !strcmp(c->cells[i].target, target) &&
-		    !strcmp(c->cells[i].variant, variant))
-			return &c->cells[i].run;
-	return NULL;
 }
 
 static void print_target(const struct selftest_run *base,
@@ -512,51 +373,82 @@ static void print_target(const struct selftest_run *base,
 	printf("%s\n", json_array_size(t) ? ")" : "");
 }
 
-/* Compare each target's series with its baseline; returns the exit code. */
+/*
+ * The status of `target` as cell.h decides it, from the runs and `cmp`;
+ * a kernel booted without its baseline is judged alone.
+ */
+static enum cell_status target_status(const struct test_cmd *c,
+				      const char *target, json_t *cmp,
+				      char **reason)
+{
+	const struct selftest_run *ser = testrun_find(&c->run, target,
+						      "series");
+	const struct selftest_run *base = testrun_find(&c->run, target,
+						       "baseline");
+	json_t *cell;
+	enum cell_status st;
+
+	if (!ser) {
+		ser = base;
+		base = NULL;
+	}
+	cell = json_pack("{s:s, s:{s:o, s:o, s:O}, s:{s:b, s:b, s:b}}",
+			 "target", target, "test", "baseline",
+			 base ? selftest_run_to_json(base) : json_null(),
+			 "series", selftest_run_to_json(ser), "compare", cmp,
+			 "steps", "build", 0, "test", 1, "baseline", !!base);
+	st = cell_status(cell, reason);
+	json_decref(cell);
+	return st;
+}
+
+/* Each target's comparison and status; returns the exit code. */
 static int report(struct test_cmd *c)
 {
 	json_t *all = json_array();
 	bool failed = false, first = true;
 
-	for (size_t i = 0; i < c->nr; i++) {
-		const struct cell *cell = &c->cells[i];
+	for (size_t i = 0; i < c->run.nr; i++) {
+		const struct testrun_kernel *k = &c->run.k[i];
 		const struct selftest_run *ser, *base;
-		unsigned counts[SELFTEST_CHANGE_NR];
-		char *path;
+		enum cell_status st;
+		char *reason;
 		json_t *cmp;
 
-		/* one report per target: at its series cell, else baseline */
-		ser = find_run(c, cell->target, "series");
-		if (ser ? ser != &cell->run : strcmp(cell->variant, "baseline"))
+		/* one report per target: at its series kernel, else baseline */
+		ser = testrun_find(&c->run, k->target, "series");
+		if (ser ? ser != &k->run : strcmp(k->variant, "baseline"))
 			continue;
-		base = ser ? find_run(c, cell->target, "baseline") : NULL;
+		base = ser ? testrun_find(&c->run, k->target, "baseline") :
+			     NULL;
 		if (!ser)
-			ser = &cell->run; /* a baseline alone */
-		cmp = selftest_compare_to_json(base, ser, counts);
-		path = xstrfmt("%s/test/%s/compare.json", c->results,
-			       cell->target);
-		if (selftest_write_json(path, cmp) < 0)
+			ser = &k->run;
+		cmp = testrun_compare(&c->run, k->target, NULL);
+		if (!cmp)
 			die("%s", error_last());
-		free(path);
-		failed |= counts[SELFTEST_CH_REGRESSION] ||
-			  counts[SELFTEST_CH_FAIL] ||
-			  counts[SELFTEST_CH_NOT_RUN] ||
-			  !strcmp(selftest_run_verdict(ser), "boot-failed");
-		if (c->format == FORMAT_JSON) {
+		st = target_status(c, k->target, cmp, &reason);
+		failed |= st != CELL_OK;
+		json_object_set_new(cmp, "status",
+				    json_string(cell_status_name(st)));
+		json_object_set_new(cmp, "reason", json_string(reason));
+		if (c->co.format == FORMAT_JSON) {
 			json_object_set_new(cmp, "results",
 					    json_sprintf("%s/test/%s",
-							 c->results,
-							 cell->target));
+							 c->co.results,
+							 k->target));
 			json_array_append(all, cmp);
 		} else {
 			if (!first)
 				putchar('\n');
 			print_target(base, ser, cmp);
+			printf("  status: %s%s%s\n", cell_status_name(st),
+			       *reason ? ": " : "", reason);
 		}
 		first = false;
+		free(reason);
 		json_decref(cmp);
 	}
-	if (c->format == FORMAT_JSON) {
+	if (c->co.format == FORMAT_JSON) {
 		json_dumpf(all, stdout, JSON_INDENT(2));
 		putchar('\n');
 	}
@@ -566,37 +458,26 @@ static int report(struct test_cmd *c)
 
 int cmd_test(int argc, char **argv)
 {
-	struct test_cmd c = { .targets = STRVEC_INIT,
+	struct test_cmd c = { .co = COMMON_OPTS_INIT,
 			      .variants = STRVEC_INIT,
 			      .opts = SELFTEST_OPTS_INIT,
-			      .results = "results" };
+			      .run = TESTRUN_INIT };
 	struct selftest_set set = SELFTEST_SET_INIT;
-	char *matrix_path, *scratch;
+	char *matrix_path;
 	int ret;
 
 	parse_options(&c, argc, argv);
-	matrix_path = matrix_find_path(c.matrix);
+	matrix_path = matrix_find_path(c.co.matrix);
 	if (selftest_set_load(&set, matrix_path, c.set) < 0)
 		die("%s", error_last());
-	collect_cells(&c);
-	scratch = xstrfmt("%s/test", c.results);
-	c.opts.accel = resolve_accel(&c, scratch);
-	free(scratch);
-	c.opts.progress = on_progress;
-	c.opts.data = &c;
-	run_cells(&c, &set);
+	collect_kernels(&c);
+	c.opts.accel = resolve_accel(&c);
+	boot_all(&c, &set);
 	ret = report(&c);
-	for (size_t i = 0; i < c.nr; i++) {
-		free(c.cells[i].target);
-		free(c.cells[i].variant);
-		free(c.cells[i].kernel);
-		free(c.cells[i].selftests);
-		selftest_run_release(&c.cells[i].run);
-	}
-	free(c.cells);
+	testrun_release(&c.run);
 	selftest_set_release(&set);
 	free(matrix_path);
-	strvec_clear(&c.targets);
+	common_opts_release(&c.co);
 	strvec_clear(&c.variants);
 	return ret;
 }

@@ -4,8 +4,10 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cell.h"
 #include "report.h"
 #include "util/xalloc.h"
 
@@ -28,7 +30,7 @@ const char *report_class(const char *v)
 	static const char *const bad[] = { "conflict", "depends",
 		"stale-resolution", "build-failed", "fail", "failed",
 		"regression", "crash", "timeout", "crashed", "hung",
-		"boot-failed", "incomplete", NULL };
+		"boot-failed", "incomplete", "apply-failed", "error", NULL };
 
 	for (size_t i = 0; ok[i]; i++)
 		if (!strcmp(v, ok[i]))
@@ -75,6 +77,12 @@ static bool test_counts(json_t *cell, const char *variant, int *pass,
 	return true;
 }
 
+/* The cell's status and reason, as cell.h decides them. */
+static const char *status_of(json_t *cell, char **reason)
+{
+	return cell_status_name(cell_status(cell, reason));
+}
+
 static int regressions(json_t *cell)
 {
 	json_t *c = json_object_get(json_object_get(cell, "test"), "compare");
@@ -106,6 +114,7 @@ void report_text(struct strbuf *out, json_t *run, bool color)
 {
 	json_t *series = json_object_get(run, "series"), *s;
 	json_t *cells = json_object_get(run, "cells");
+	struct strbuf reasons = STRBUF_INIT;
 	size_t i;
 
 	strbuf_addf(out, "run %s (backport %s): %zu cell%s, %lld s\n",
@@ -128,14 +137,15 @@ void report_text(struct strbuf *out, json_t *run, bool color)
 		strbuf_addf(out, "\n%-*s", (int)w, "target");
 		json_array_foreach(patches, k, p)
 			strbuf_addf(out, "  %-18zu", k + 1);
-		strbuf_addf(out, "  %-13s %-13s %-22s %s\n", "build", "series",
-			    "tests", "regressions");
+		strbuf_addf(out, "  %-13s %-13s %-22s %-11s %s\n", "build",
+			    "series", "tests", "regressions", "status");
 		json_array_foreach(cells, k, c) {
 			json_t *ap = json_object_get(json_object_get(c, "apply"),
 						     "patches"), *x;
 			size_t m;
 			int pass, fail, skip;
-			char tests[64] = "-";
+			char tests[64] = "-", *reason;
+			const char *status;
 
 			if (strcmp(str(c, "series"), str(s, "name")))
 				continue;
@@ -156,14 +166,25 @@ void report_text(struct strbuf *out, json_t *run, bool color)
 			strbuf_addf(out, " %-22s ", tests);
 			if (json_is_object(json_object_get(
 				    json_object_get(c, "test"), "compare")))
-				strbuf_addf(out, "%d", regressions(c));
+				snprintf(tests, sizeof(tests), "%d",
+					 regressions(c));
 			else
-				strbuf_addch(out, '-');
+				strcpy(tests, "-");
+			strbuf_addf(out, "%-11s ", tests);
+			status = status_of(c, &reason);
+			color_cell(out, status, 0, color);
 			if (json_is_true(json_object_get(c, "cached")))
 				strbuf_addstr(out, " (cached)");
 			strbuf_addch(out, '\n');
+			if (*reason)
+				strbuf_addf(&reasons, "  %s\n", reason);
+			free(reason);
 		}
+		if (reasons.len)
+			strbuf_addf(out, "\n%s", reasons.buf);
+		strbuf_reset(&reasons);
 	}
+	strbuf_release(&reasons);
 }
 
 static void html_escape(struct strbuf *out, const char *s)
@@ -218,6 +239,21 @@ static void html_badge(struct strbuf *out, const char *text, const char *href,
 	strbuf_addf(out, "<td class=\"%s\">", report_class(text));
 	html_link(out, href, text, dir);
 	strbuf_addstr(out, "</td>");
+}
+
+/* The cell's status, its reason as the title. */
+static void html_status(struct strbuf *out, json_t *c, const char *href,
+			const char *dir)
+{
+	char *reason;
+	const char *status = status_of(c, &reason);
+
+	strbuf_addf(out, "<td class=\"%s\" title=\"", report_class(status));
+	html_escape(out, reason);
+	strbuf_addstr(out, "\">");
+	html_link(out, href, status, dir);
+	strbuf_addstr(out, "</td>");
+	free(reason);
 }
 
 /* The anchor of a cell's details: "c-<series>-<target>", made safe. */
@@ -299,6 +335,8 @@ static void html_test_details(struct strbuf *out, json_t *c, const char *dir)
 static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
 {
 	json_t *ap = json_object_get(json_object_get(c, "apply"), "patches");
+	const char *status;
+	char *reason;
 	json_t *p;
 	size_t i;
 
@@ -309,6 +347,15 @@ static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
 	strbuf_addstr(out, " &mdash; ");
 	html_escape(out, str(c, "series"));
 	strbuf_addstr(out, "</h3>\n<ul>\n");
+	status = status_of(c, &reason);
+	strbuf_addf(out, "<li>status: <span class=\"%s\">%s</span>",
+		    report_class(status), status);
+	if (*reason) {
+		strbuf_addstr(out, ": ");
+		html_escape(out, reason);
+	}
+	strbuf_addstr(out, "</li>\n");
+	free(reason);
 	json_array_foreach(ap, i, p) {
 		strbuf_addf(out, "<li>patch %zu, <span class=\"%s\">", i + 1,
 			    report_class(str(p, "verdict")));
@@ -379,7 +426,8 @@ void report_html(struct strbuf *out, json_t *run, const char *dir)
 			strbuf_addf(out, "<th>patch %zu</th>", k + 1);
 		strbuf_addstr(out, "<th>build (baseline)</th><th>build "
 				   "(series)</th><th>tests</th>"
-				   "<th>regressions</th><th>review</th></tr>\n");
+				   "<th>regressions</th><th>review</th>"
+				   "<th>status</th></tr>\n");
 		json_array_foreach(cells, k, c) {
 			json_t *ap = json_object_get(json_object_get(c, "apply"),
 						     "patches"), *x;
@@ -426,7 +474,9 @@ void report_html(struct strbuf *out, json_t *run, const char *dir)
 			strbuf_addstr(out, "<td>");
 			html_link(out, str(c, "diff"), *str(c, "diff") ?
 				  "diff" : "-", dir);
-			strbuf_addstr(out, "</td></tr>\n");
+			strbuf_addstr(out, "</td>");
+			html_status(out, c, anchor.buf, dir);
+			strbuf_addstr(out, "</tr>\n");
 			strbuf_release(&anchor);
 		}
 		strbuf_addstr(out, "</table>\n");

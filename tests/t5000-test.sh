@@ -7,29 +7,7 @@ past their timeout or panic the kernel. The real KVM selftests on a
 real tree are in t5010-test-real.sh.'
 . ./lib-backport.sh
 
-# Debian's kernel, cached where every run (and CI) finds it again.
-KCACHE="$BACKPORT_TREES_DIR/test-kernel"
-debian_kernel() {
-	ls "$KCACHE"/vmlinuz-* 2>/dev/null | head -n 1
-}
-if command -v qemu-system-x86_64 >/dev/null &&
-   test -x /bin/busybox &&
-   file -L /bin/busybox 2>/dev/null | grep -q 'statically linked'
-then
-	if test -z "$(debian_kernel)" && command -v apt-get >/dev/null; then
-		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		      sed -n "s/^ *Depends: \(linux-image-[0-9].*\)/\1/p" |
-		      head -n 1)
-		tmp=$(mktemp -d) &&
-		(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) &&
-		dpkg-deb -x "$tmp"/*.deb "$tmp/x" &&
-		mkdir -p "$KCACHE" &&
-		cp "$tmp"/x/boot/vmlinuz-* "$KCACHE"/
-		rm -rf "$tmp"
-	fi
-	KERNEL=$(debian_kernel)
-	test -n "$KERNEL" && test_set_prereq QEMU
-fi
+. "$BACKPORT_TOP/tests/lib-guest.sh"
 
 # fake NAME BODY: a fake selftest in the series and baseline trees.
 fake() {

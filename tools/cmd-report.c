@@ -12,6 +12,7 @@
 
 #include "builtin.h"
 #include "lib/report.h"
+#include "lib/results.h"
 #include "lib/run.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -86,7 +87,7 @@ int cmd_report(int argc, char **argv)
 	if (!realpath(dir, run_dir))
 		die("no run in '%s' (run 'backport run' first)", dir);
 	path = xstrfmt("%s/run.json", run_dir);
-	if (run_read_json(&run, path) < 0)
+	if (results_read_json(&run, path) < 0)
 		die("%s", error_last());
 	if (!run)
 		die("no run.json in '%s': an unfinished run?", run_dir);

@@ -262,14 +262,15 @@ enum cell_status cell_status(const json_t *cell, char **reason)
 	json_t *e;
 
 	judge_apply(&v, target, json_object_get(cell, "apply"));
+	/* A step's own error says more than the results it did not leave. */
+	json_array_foreach(json_object_get(cell, "errors"), i, e)
+		found(&v, CELL_ERROR, "%s: %s", target,
+		      json_string_value(e) ?: "");
 	judge_build(&v, target, json_object_get(cell, "build"),
 		    asked(cell, "build"));
 	if (asked(cell, "test"))
 		judge_test(&v, target, json_object_get(cell, "test"),
 			   json_object_get(cell, "steps"));
-	json_array_foreach(json_object_get(cell, "errors"), i, e)
-		found(&v, CELL_ERROR, "%s: %s", target,
-		      json_string_value(e) ?: "");
 	if (reason)
 		*reason = strbuf_detach(&v.reason, NULL);
 	strbuf_release(&v.reason);

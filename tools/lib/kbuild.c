@@ -1707,7 +1707,7 @@ static int step_selftests(struct worker *w, struct kbuild_job *j,
 			  struct strvec *tests)
 {
 	struct child_process cp = CHILD_PROCESS_INIT;
-	struct strvec failed = STRVEC_INIT;
+	struct strvec failed = STRVEC_INIT, stale = STRVEC_INIT;
 	struct strbuf log = STRBUF_INIT;
 	char *kdir = xstrfmt("%s/kselftest/kvm", w->odir);
 	bool ok;
@@ -1715,6 +1715,24 @@ static int step_selftests(struct worker *w, struct kbuild_job *j,
 
 	j->step = KBUILD_STEP_HEADERS;
 	set_log(w, j, "selftests.log");
+	/*
+	 * The build directory is shared by every build of the branch: a
+	 * test the tree no longer has must not stay behind from an
+	 * earlier build. Only the programs go; make relinks them from
+	 * their objects.
+	 */
+	list_executables(&stale, kdir, kdir);
+	for (size_t i = 0; i < stale.nr; i++) {
+		char *p = xstrfmt("%s/%s", kdir, stale.v[i]);
+		int bad = unlink(p) < 0 && errno != ENOENT;
+
+		if (bad)
+			job_error(j, "%s: selftests: cannot remove '%s': %s",
+				  j->target, p, strerror(errno));
+		free(p);
+		if (bad)
+			goto out;
+	}
 	make_args(w, &cp);
 	strvec_push(&cp.args, "headers");
 	if (run_step(w, j, &cp, "headers", &ok) < 0)
@@ -1765,6 +1783,7 @@ static int step_selftests(struct worker *w, struct kbuild_job *j,
 	ret = 0;
 out:
 	strvec_clear(&failed);
+	strvec_clear(&stale);
 	strbuf_release(&log);
 	child_process_release(&cp);
 	free(kdir);

@@ -99,19 +99,6 @@ int run_copy_dir(const char *from, const char *to)
 	return ret;
 }
 
-int run_read_json(json_t **out, const char *path)
-{
-	json_error_t err;
-
-	*out = NULL;
-	if (!path_exists(path))
-		return 0;
-	*out = json_load_file(path, 0, &err);
-	if (!*out)
-		return error_set("%s:%d: %s", path, err.line, err.text);
-	return 0;
-}
-
 int run_symlink(const char *target, const char *link)
 {
 	char *tmp = xstrfmt("%s.tmp.%d", link, (int)getpid());

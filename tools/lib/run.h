@@ -63,9 +63,6 @@ void run_key(char out[41], const struct strbuf *inputs);
 /* Copy the directory `from` to `to` (replacing it), or -1. */
 int run_copy_dir(const char *from, const char *to);
 
-/* Read a JSON file; NULL (no error) when it does not exist. */
-int run_read_json(json_t **out, const char *path);
-
 /* Point `link` at `target` (a relative path), replacing it. */
 int run_symlink(const char *target, const char *link);
 

@@ -12,6 +12,7 @@
 
 #include <git2.h>
 
+#include "lib/results.h"
 #include "lib/selftest.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -217,6 +218,10 @@ static int set_option(struct selftest_set *set, const char *key,
 		num = &set->hugepages;
 	else if (!strcmp(key, "memory"))
 		num = &set->memory_mb;
+	else if (!strcmp(key, "grace"))
+		num = &set->grace_s;
+	else if (!strcmp(key, "boot-timeout"))
+		num = &set->boot_timeout_s;
 	if (!num)
 		return 0; /* unknown keys are for later */
 	if (parse_uint(num, value) < 0 || (num == &set->timeout_s && !*num))
@@ -401,6 +406,12 @@ static enum selftest_status status_of(const struct ktap_test *t,
 	case KTAP_CRASH:
 		return SELFTEST_CRASH;
 	case KTAP_INCOMPLETE:
+		/*
+		 * The runner names each test ("# running NAME") before it
+		 * starts it: one the guest ended before naming never ran.
+		 */
+		if (!t->name)
+			return SELFTEST_NOT_RUN;
 		return end == GUEST_PANIC ? SELFTEST_CRASH : SELFTEST_TIMEOUT;
 	case KTAP_MISSING:
 	case KTAP_RESULT_NR:
@@ -491,15 +502,12 @@ static int result_index(const struct selftest_run *r, const struct ktap_test *t)
 }
 
 /*
- * Take this boot's results into `r` and the merged KTAP. Returns the
- * number of the test the guest died in (0: none), and sets *progress
- * when some test got a result.
+ * Take this boot's results into `r` and the merged KTAP; *progress is
+ * set when some test got a result.
  */
-static unsigned merge_boot(struct selftest_run *r, struct guest_run *g,
+static void merge_boot(struct selftest_run *r, struct guest_run *g,
 			   unsigned boot, unsigned line_base, bool *progress)
 {
-	unsigned died_in = 0;
-
 	*progress = false;
 	for (size_t i = 0; i < g->ktap.subtests_nr; i++) {
 		struct ktap_test *t = &g->ktap.subtests[i];
@@ -513,8 +521,6 @@ static unsigned merge_boot(struct selftest_run *r, struct guest_run *g,
 		s = status_of(t, g->end);
 		if (s == SELFTEST_NOT_RUN || res->boot)
 			continue;
-		if (t->result == KTAP_CRASH || t->result == KTAP_INCOMPLETE)
-			died_in = idx + 1;
 		res->status = s;
 		res->boot = boot;
 		res->exit_code = t->exit_code;
@@ -533,7 +539,6 @@ static unsigned merge_boot(struct selftest_run *r, struct guest_run *g,
 	}
 	for (size_t i = 0; i < g->console.events_nr; i++)
 		attach_event(r, &g->console.events[i], boot, line_base);
-	return died_in;
 }
 
 static void record_boot(struct selftest_run *r, const struct guest_run *g,
@@ -642,10 +647,11 @@ static int boot_loop(struct selftest_run *r, const struct selftest_set *set,
 	bo.tsc_khz = o->tsc_khz;
 	if (set->memory_mb)
 		bo.memory_mb = set->memory_mb;
-	if (o->boot_timeout_s)
-		bo.boot_timeout_s = o->boot_timeout_s;
-	if (o->grace_s)
-		bo.grace_s = o->grace_s;
+	if (o->boot_timeout_s || set->boot_timeout_s)
+		bo.boot_timeout_s = o->boot_timeout_s ? o->boot_timeout_s :
+							set->boot_timeout_s;
+	if (o->grace_s || set->grace_s)
+		bo.grace_s = o->grace_s ? o->grace_s : set->grace_s;
 	bo.timeouts = limits;
 	bo.timeouts_nr = set->nr;
 	bo.console_log = console_log;
@@ -653,7 +659,7 @@ static int boot_loop(struct selftest_run *r, const struct selftest_set *set,
 	bo.data = &ctx;
 	while (first <= set->nr && r->boots_nr < o->max_boots) {
 		struct guest_run g = GUEST_RUN_INIT;
-		unsigned died_in, base = line_count(console_log);
+		unsigned base = line_count(console_log);
 		bool progress;
 
 		bo.first = first;
@@ -669,13 +675,13 @@ static int boot_loop(struct selftest_run *r, const struct selftest_set *set,
 		if (!r->qemu.nr)
 			strvec_pushv(&r->qemu, (const char *const *)g.argv.v);
 		record_boot(r, &g, first);
-		died_in = merge_boot(r, &g, r->boots_nr, base, &progress);
-		if (g.end == GUEST_EXITED || !progress || !died_in) {
-			guest_run_release(&g);
-			break;
-		}
+		merge_boot(r, &g, r->boots_nr, base, &progress);
 		guest_run_release(&g);
-		first = died_in + 1; /* go on after the test that killed it */
+		if (!progress)
+			break;
+		/* Go on at the first test without a result (after a crash). */
+		while (first <= set->nr && r->results[first - 1].boot)
+			first++;
 	}
 	ret = 0;
 out:
@@ -726,7 +732,7 @@ int selftest_run(struct selftest_run *r, const struct selftest_set *set,
 	free(path);
 	path = xstrfmt("%s/result.json", r->dir);
 	json = selftest_run_to_json(r);
-	if (selftest_write_json(path, json) < 0)
+	if (results_write_json(path, json) < 0)
 		goto out;
 	ret = 0;
 out:
@@ -894,20 +900,4 @@ json_t *selftest_compare_to_json(const struct selftest_run *base,
 			 "baseline", side_json(base), "series",
 			 side_json(series), "tests", tests, "counts", jcounts,
 			 "regressions", regressions);
-}
-
-int selftest_write_json(const char *path, json_t *json)
-{
-	char *text = json_dumps(json, JSON_INDENT(2));
-	struct strbuf sb = STRBUF_INIT;
-	int ret;
-
-	if (!text)
-		return error_set("cannot write '%s': bad json", path);
-	strbuf_addstr(&sb, text);
-	strbuf_addch(&sb, '\n');
-	free(text);
-	ret = write_file_atomic(path, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return ret;
 }

@@ -24,6 +24,8 @@
  *		retries = 1		# a failing test runs again this often
  *		hugepages = 128		# vm.nr_hugepages in the guest
  *		memory = 4096		# guest MiB
+ *		grace = 60		# past a test's timeout: the guest hung
+ *		boot-timeout = 120	# boot to the runner's first line
  *		test = "set_memory_region_test"
  *		test = "timeout=60 kvm_page_table_test -b 64M -v 2"
  *
@@ -158,6 +160,8 @@ struct selftest_set {
 	unsigned retries;
 	unsigned hugepages;
 	unsigned memory_mb; /* 0: guest default */
+	unsigned grace_s; /* "grace": past a test's timeout; 0: default */
+	unsigned boot_timeout_s; /* "boot-timeout"; 0: the default */
 	struct selftest *tests;
 	size_t nr, alloc;
 };
@@ -295,8 +299,5 @@ json_t *selftest_run_to_json(const struct selftest_run *r);
 json_t *selftest_compare_to_json(const struct selftest_run *base,
 				 const struct selftest_run *series,
 				 unsigned *counts);
-
-/* Write `json` to `path` (indented, through a temporary file). */
-int selftest_write_json(const char *path, json_t *json);
 
 #endif

@@ -86,6 +86,7 @@ CMD_OBJS += tools/progress.o
 MAIN_OBJ = tools/backport.o
 
 # cmocka unit tests: tests/unit/test-<module>.c, linked with LIB_OBJS.
+UNIT_TESTS += test-cell
 UNIT_TESTS += test-console
 UNIT_TESTS += test-evidence
 UNIT_TESTS += test-kbuild

@@ -52,6 +52,7 @@ LIB_OBJS += tools/lib/presence.o
 LIB_OBJS += tools/lib/provenance.o
 LIB_OBJS += tools/lib/resolution.o
 LIB_OBJS += tools/lib/review.o
+LIB_OBJS += tools/lib/reviewdiff.o
 LIB_OBJS += tools/lib/selftest.o
 LIB_OBJS += tools/lib/replay.o
 LIB_OBJS += tools/lib/report.o

@@ -23,6 +23,8 @@
 #include "lib/cell.h"
 #include "lib/report.h"
 #include "lib/results.h"
+#include "lib/review.h"
+#include "lib/reviewdiff.h"
 #include "lib/run.h"
 #include "lib/setup.h"
 #include "lib/testrun.h"
@@ -30,7 +32,6 @@
 #include "progress.h"
 #include "util/error.h"
 #include "util/fsutil.h"
-#include "util/run-command.h"
 #include "util/xalloc.h"
 #include "version.h"
 
@@ -72,7 +73,6 @@ struct run {
 	unsigned jobs;
 	struct setup st;
 	char *run_dir;
-	char *self;
 	struct cell *cells;
 	size_t nr, alloc;
 	/* The step configurations, or why a step cannot run. */
@@ -126,17 +126,6 @@ static void parse_options(struct run *r, int argc, char **argv)
 			      OPT_BRANCH | OPT_SERIES | OPT_RESULTS |
 			      OPT_FORMAT,
 		      argc, argv, run_usage, longopts, "j:", run_option, r);
-}
-
-static char *self_path(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		die("cannot find the backport binary");
-	buf[n] = '\0';
-	return xstrdup(buf);
 }
 
 /* The results of one series' cells: <run>/cells/<series>/. */
@@ -468,42 +457,39 @@ static json_t *read_result(struct cell *cl, const char *root, const char *kind,
 	return j ? j : json_null();
 }
 
-/* The review diff, as `backport diff` makes it; NULL when none. */
-static char *review_diff(struct run *r, struct cell *cl)
+/* The review diff (reviewdiff.h), written beside the run; NULL on error. */
+static char *review_diff(struct run *r, struct cell *cl,
+			 const struct series *s)
 {
-	struct child_process cp = CHILD_PROCESS_INIT;
-	struct strbuf out = STRBUF_INIT;
+	struct reviewdiff_opts o = REVIEWDIFF_OPTS_INIT;
+	struct apply_opts aopts = APPLY_OPTS_INIT;
+	struct strvec targets = STRVEC_INIT;
+	struct strbuf text = STRBUF_INIT;
 	char *rel = results_diff_path(NULL, cl->series, cl->target);
 	char *path = results_diff_path(r->run_dir, cl->series, cl->target);
 	char *dir = xstrdup(path);
 
 	*strrchr(dir, '/') = '\0';
-	strvec_pushl(&cp.args, r->self, "diff", "--series-dir",
-		     r->co.series_dir, cl->series, cl->target, NULL);
-	if (r->co.backports)
-		strvec_pushl(&cp.args, "--backports", r->co.backports, NULL);
-	else
-		strvec_push(&cp.args, "--no-resolutions");
-	strvec_pushl(&cp.args, "--matrix", r->st.matrix_path, "--repo",
-		     r->st.repo_path, NULL);
-	cp.out = &out;
-	cp.no_stderr = true;
-	if (run_command(&cp) < 0 || cp.exit_code || !out.len ||
+	aopts.backports = r->co.backports;
+	o.apply = &aopts;
+	setup_default_targets(&targets, &r->st);
+	if (reviewdiff_make(&text, NULL, r->st.repo, &targets, s, cl->target,
+			    &o) < 0 ||
 	    mkdir_p(dir, 0755) < 0 ||
-	    write_file_atomic(path, out.buf, out.len) < 0) {
+	    write_file_atomic(path, text.buf, text.len) < 0) {
+		cell_error(cl, "review diff", error_last());
 		free(rel);
 		rel = NULL;
-		error_clear();
 	}
-	child_process_release(&cp);
-	strbuf_release(&out);
+	strvec_clear(&targets);
+	strbuf_release(&text);
 	free(path);
 	free(dir);
 	return rel;
 }
 
 /* The cell's JSON (run.h) from what the steps left, and its status. */
-static void finish_cell(struct run *r, struct cell *cl)
+static void finish_cell(struct run *r, struct cell *cl, const struct series *s)
 {
 	char *root = series_root(r, cl->series), *reason, *diff = NULL;
 	enum cell_status st;
@@ -520,7 +506,7 @@ static void finish_cell(struct run *r, struct cell *cl)
 		"series", read_result(cl, root, "test", "series/result.json"),
 		"compare", read_result(cl, root, "test", "compare.json")));
 	if (!cl->apply_failed)
-		diff = review_diff(r, cl);
+		diff = review_diff(r, cl, s);
 	json_object_set_new(j, "diff", diff ? json_string(diff) : json_null());
 	json_object_set_new(j, "steps", json_pack("{s:b, s:b}", "build",
 		cl->build_asked || cl->cached, "test",
@@ -540,6 +526,34 @@ static void finish_cell(struct run *r, struct cell *cl)
 	free(reason);
 	free(diff);
 	free(root);
+}
+
+/* Every cell's JSON and status; true when some cell is not ok. */
+static bool finish_cells(struct run *r)
+{
+	bool failed = false;
+
+	/* The reviews apply again: their commits stay in memory. */
+	if (review_objects_in_memory(r->st.repo) < 0)
+		die("%s", error_last());
+	for (size_t k = 0; k < r->co.series.nr; k++) {
+		struct series s = SERIES_INIT;
+
+		if (series_load(&s, r->co.series_dir, r->co.series.v[k]) < 0)
+			die("%s", error_last());
+		for (size_t i = 0; i < r->nr; i++) {
+			struct cell *cl = &r->cells[i];
+
+			if (strcmp(cl->series, s.name))
+				continue;
+			finish_cell(r, cl, &s);
+			failed |= strcmp(json_string_value(json_object_get(
+						 cl->json, "status")),
+					 "ok");
+		}
+		series_release(&s);
+	}
+	return failed;
 }
 
 static char *iso_time(time_t t)
@@ -621,7 +635,6 @@ static void start(struct run *r, char **id, char **results)
 	r->run_dir = xstrfmt("%s/runs/%s", abs, *id);
 	if (mkdir_p(r->run_dir, 0755) < 0)
 		die("%s", error_last());
-	r->self = self_path();
 	load_steps(r);
 }
 
@@ -681,7 +694,6 @@ static void release(struct run *r)
 	free(r->cfg_error);
 	free(r->set_error);
 	free(r->run_dir);
-	free(r->self);
 	setup_release(&r->st);
 	common_opts_release(&r->co);
 }
@@ -716,12 +728,7 @@ int cmd_run(int argc, char **argv)
 		apply_cells(&r, r.co.series.v[i], series_json);
 	restore_cells(&r);
 	build_and_test(&r);
-	for (size_t i = 0; i < r.nr; i++) {
-		finish_cell(&r, &r.cells[i]);
-		failed |= strcmp(json_string_value(json_object_get(
-					 r.cells[i].json, "status")),
-				 "ok");
-	}
+	failed = finish_cells(&r);
 	run = write_run(&r, id, results, t0, series_json);
 	print_run(&r, run, r.co.format);
 	json_decref(run);

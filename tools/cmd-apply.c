@@ -4,7 +4,6 @@
  * with a verdict per patch and target, write a commit per applied patch
  * under refs/backport/<series>/<target>, and print the table.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "builtin.h"
 #include "lib/apply.h"
 #include "lib/setup.h"
+#include "options.h"
 #include "util/fsutil.h"
 #include "util/error.h"
 #include "util/usage.h"
@@ -45,86 +45,44 @@ static const char apply_usage[] =
 	"  -q, --quiet           no progress\n";
 
 struct apply_cmd {
-	const char *series_dir;
-	const char *matrix;
-	const char *repo;
-	struct strvec series;
-	struct strvec targets;
+	struct common_opts co;
 	struct apply_opts opts;
 	bool dry_run;
-	enum output_format format;
 };
+
+static int apply_option(void *data, int ch, const char *arg)
+{
+	struct apply_cmd *c = data;
+
+	switch (ch) {
+	case 'A':
+		c->opts.all_branches = true;
+		return 0;
+	case 'F':
+		c->opts.max_fuzz = (int)options_number(apply_usage, "--fuzz",
+						       arg, 0, 3);
+		return 0;
+	case 'n':
+		c->dry_run = true;
+		return 0;
+	}
+	return -1;
+}
 
 static void parse_options(struct apply_cmd *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "series", required_argument, NULL, 's' },
-		{ "branch", required_argument, NULL, 'b' },
-		{ "matrix", required_argument, NULL, 'm' },
-		{ "repo", required_argument, NULL, 'r' },
-		{ "series-dir", required_argument, NULL, 'd' },
 		{ "all-branches", no_argument, NULL, 'A' },
 		{ "fuzz", required_argument, NULL, 'F' },
 		{ "dry-run", no_argument, NULL, 'n' },
-		{ "backports", required_argument, NULL, 'B' },
-		{ "no-resolutions", no_argument, NULL, 'R' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			strvec_push(&c->series, optarg);
-			break;
-		case 'b':
-			strvec_push(&c->targets, optarg);
-			break;
-		case 'm':
-			c->matrix = optarg;
-			break;
-		case 'r':
-			c->repo = optarg;
-			break;
-		case 'd':
-			c->series_dir = optarg;
-			break;
-		case 'A':
-			c->opts.all_branches = true;
-			break;
-		case 'F':
-			c->opts.max_fuzz = atoi(optarg);
-			if (c->opts.max_fuzz > 3)
-				usage_msg(apply_usage, "--fuzz is at most 3");
-			break;
-		case 'n':
-			c->dry_run = true;
-			break;
-		case 'B':
-			c->opts.backports = optarg;
-			break;
-		case 'R':
-			c->opts.backports = NULL;
-			break;
-		case 'f':
-			c->format = parse_output_format(optarg, apply_usage);
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(apply_usage, true);
-		default:
-			usage_msg(apply_usage, "unknown option '%s'",
-				  argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		usage_msg(apply_usage, "unexpected argument '%s'", argv[optind]);
+	options_parse(&c->co,
+		      OPT_MATRIX | OPT_REPO | OPT_SERIES_DIR | OPT_BACKPORTS |
+			      OPT_BRANCH | OPT_SERIES | OPT_FORMAT,
+		      argc, argv, apply_usage, longopts, "", apply_option, c);
+	c->opts.backports = c->co.backports;
 }
 
 static void print_table(const struct series *s, struct apply_target *t,
@@ -173,13 +131,13 @@ static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 	struct apply_opts opts = c->opts;
 	git_oid *refs;
 	bool failed = false;
-	size_t nr = c->targets.nr;
+	size_t nr = c->co.targets.nr;
 
-	if (series_load(&s, c->series_dir, name) < 0)
+	if (series_load(&s, c->co.series_dir, name) < 0)
 		die("%s", error_last());
 	t = xcalloc(nr, sizeof(*t));
 	for (size_t i = 0; i < nr; i++) {
-		apply_target_set(&t[i], s.name, c->targets.v[i]);
+		apply_target_set(&t[i], s.name, c->co.targets.v[i]);
 	}
 	refs = apply_reference_trees(repo, t, nr, &opts.reference_nr, NULL);
 	opts.reference_trees = refs;
@@ -215,20 +173,14 @@ static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 
 int cmd_apply(int argc, char **argv)
 {
-	struct apply_cmd c = { .series = STRVEC_INIT, .targets = STRVEC_INIT,
+	struct apply_cmd c = { .co = COMMON_OPTS_INIT,
 			       .opts = APPLY_OPTS_INIT };
 	struct setup st = SETUP_INIT;
 	json_t *json = NULL;
 	bool failed = false;
 
-	c.series_dir = getenv("BACKPORT_SERIES_DIR");
-	c.opts.backports = "backports";
 	parse_options(&c, argc, argv);
-	if (!c.series_dir || !*c.series_dir)
-		c.series_dir = "series";
-	if (c.opts.backports && !is_directory(c.opts.backports))
-		c.opts.backports = NULL;
-	if (setup_open(&st, c.matrix, c.repo) < 0)
+	if (setup_open(&st, c.co.matrix, c.co.repo) < 0)
 		die("%s", error_last());
 	/*
 	 * The commits of a dry run go to memory: later patches still build
@@ -236,19 +188,19 @@ int cmd_apply(int argc, char **argv)
 	 */
 	if (c.dry_run && apply_objects_in_memory(st.repo) < 0)
 		die("%s", error_last());
-	if (!c.targets.nr)
-		setup_default_targets(&c.targets, &st);
-	if (!c.series.nr && series_list(&c.series, c.series_dir) < 0)
+	if (!c.co.targets.nr)
+		setup_default_targets(&c.co.targets, &st);
+	if (!c.co.series.nr && series_list(&c.co.series, c.co.series_dir) < 0)
 		die("%s", error_last());
-	if (!c.series.nr)
+	if (!c.co.series.nr)
 		die("no series in '%s' (import one with 'backport import')",
-		    c.series_dir);
-	if (c.format == FORMAT_JSON)
+		    c.co.series_dir);
+	if (c.co.format == FORMAT_JSON)
 		json = json_array();
-	for (size_t i = 0; i < c.series.nr; i++) {
+	for (size_t i = 0; i < c.co.series.nr; i++) {
 		if (i && !json)
 			putchar('\n');
-		failed |= apply_one_series(&c, st.repo, c.series.v[i], json);
+		failed |= apply_one_series(&c, st.repo, c.co.series.v[i], json);
 	}
 	if (json) {
 		json_dumpf(json, stdout, JSON_INDENT(2));
@@ -256,7 +208,6 @@ int cmd_apply(int argc, char **argv)
 		json_decref(json);
 	}
 	setup_release(&st);
-	strvec_clear(&c.series);
-	strvec_clear(&c.targets);
+	common_opts_release(&c.co);
 	return failed ? EXIT_CELL_FAILED : EXIT_OK;
 }

@@ -5,7 +5,6 @@
  * mail with a recipe for each that did not (stablemail.h). The series is
  * applied again in memory; the mails go to files, one each.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +15,10 @@
 #include "builtin.h"
 #include "lib/apply.h"
 #include "lib/review.h"
+#include "lib/results.h"
 #include "lib/setup.h"
 #include "lib/stablemail.h"
+#include "options.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/usage.h"
@@ -47,76 +48,62 @@ static const char mail_usage[] =
 	"  -q, --quiet           no progress\n";
 
 struct mail_cmd {
-	const char *matrix, *repo, *series_dir, *results, *output;
-	const char *signoff;
+	struct common_opts co;
+	const char *output, *signoff;
 	struct apply_opts opts;
 	long patch;
 	bool to_stdout;
+	/* The target mailed for (me) among the matrix's. */
+	struct setup st;
+	struct series s;
+	struct apply_target *t;
+	size_t nr, me;
+	char *sdir, *tests, *dir, *me_signoff;
+	time_t now;
 };
 
-static void parse_options(struct mail_cmd *c, int argc, char **argv)
+static int mail_option(void *data, int ch, const char *arg)
+{
+	struct mail_cmd *c = data;
+
+	switch (ch) {
+	case 'p':
+		c->patch = (long)options_number(mail_usage, "--patch", arg, 1,
+						100000);
+		return 0;
+	case 'o':
+		c->output = arg;
+		return 0;
+	case 'S':
+		c->to_stdout = true;
+		return 0;
+	case 's':
+		c->signoff = arg;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_options(struct mail_cmd *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "patch", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "stdout", no_argument, NULL, 'S' },
-		{ "results", required_argument, NULL, 'R' },
 		{ "signoff", required_argument, NULL, 's' },
-		{ "matrix", required_argument, NULL, 'm' },
-		{ "repo", required_argument, NULL, 'r' },
-		{ "series-dir", required_argument, NULL, 'd' },
-		{ "backports", required_argument, NULL, 'B' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch;
+	int first = options_parse(&c->co,
+				  OPT_MATRIX | OPT_REPO | OPT_SERIES_DIR |
+					  OPT_BACKPORTS | OPT_RESULTS |
+					  OPT_ARGS,
+				  argc, argv, mail_usage, longopts, "o:",
+				  mail_option, c);
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			c->patch = atol(optarg);
-			if (c->patch < 1)
-				usage_msg(mail_usage, "bad --patch '%s'",
-					  optarg);
-			break;
-		case 'o':
-			c->output = optarg;
-			break;
-		case 'S':
-			c->to_stdout = true;
-			break;
-		case 'R':
-			c->results = optarg;
-			break;
-		case 's':
-			c->signoff = optarg;
-			break;
-		case 'm':
-			c->matrix = optarg;
-			break;
-		case 'r':
-			c->repo = optarg;
-			break;
-		case 'd':
-			c->series_dir = optarg;
-			break;
-		case 'B':
-			c->opts.backports = optarg;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(mail_usage, true);
-		default:
-			usage_msg(mail_usage, "unknown option '%s'",
-				  argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 2)
+	if (argc - first != 2)
 		usage_msg(mail_usage, "want <series> and <target>");
+	c->opts.backports = c->co.backports;
+	return first;
 }
 
 /* The backporter: --signoff, else git config user.name/user.email. */
@@ -181,134 +168,143 @@ static void emit(const struct mail_cmd *c, const char *dir,
 	free(path);
 }
 
-int cmd_mail(int argc, char **argv)
+/* Apply the series on every target in memory: `target` is c->me. */
+static void apply_all(struct mail_cmd *c, const char *series,
+		      const char *target)
 {
-	struct mail_cmd c = { .opts = APPLY_OPTS_INIT, .results = "results" };
-	struct apply_target *t;
-	struct series s = SERIES_INIT;
-	struct setup st = SETUP_INIT;
 	struct strvec names = STRVEC_INIT;
 	git_oid *refs = NULL;
 	const char **ref_names = NULL;
-	size_t refs_nr, nr, me = 0;
-	char *signoff, *dir, *sdir, *tests = NULL, *cmp;
+	size_t refs_nr;
 	bool *want;
-	time_t now = time(NULL);
 
-	c.series_dir = getenv("BACKPORT_SERIES_DIR");
-	c.opts.backports = "backports";
-	parse_options(&c, argc, argv);
-	if (!c.series_dir || !*c.series_dir)
-		c.series_dir = "series";
-	if (c.opts.backports && !is_directory(c.opts.backports))
-		c.opts.backports = NULL;
-	if (setup_open(&st, c.matrix, c.repo) < 0 ||
-	    series_load(&s, c.series_dir, argv[optind]) < 0)
+	if (setup_open(&c->st, c->co.matrix, c->co.repo) < 0 ||
+	    series_load(&c->s, c->co.series_dir, series) < 0)
 		die("%s", error_last());
-	if (c.patch > (long)s.nr)
-		die("series '%s' has no patch %ld", s.name, c.patch);
-
+	if (c->patch > (long)c->s.nr)
+		die("series '%s' has no patch %ld", c->s.name, c->patch);
 	/* Every target's tree is a reference for damaged mails. */
-	setup_default_targets(&names, &st);
-	for (me = 0; me < names.nr; me++)
-		if (!strcmp(names.v[me], argv[optind + 1]))
-			break;
-	if (me == names.nr)
-		strvec_push(&names, argv[optind + 1]);
-	nr = names.nr;
-	t = xcalloc(nr, sizeof(*t));
-	want = xcalloc(nr, sizeof(*want));
-	for (size_t i = 0; i < nr; i++) {
-		apply_target_set(&t[i], s.name, names.v[i]);
+	setup_default_targets(&names, &c->st);
+	if (!strvec_has(&names, target))
+		strvec_push(&names, target);
+	c->nr = names.nr;
+	c->t = xcalloc(c->nr, sizeof(*c->t));
+	want = xcalloc(c->nr, sizeof(*want));
+	for (size_t i = 0; i < c->nr; i++) {
+		apply_target_set(&c->t[i], c->s.name, names.v[i]);
+		if (!strcmp(names.v[i], target))
+			c->me = i;
 	}
-	want[me] = true;
-	if (review_objects_in_memory(st.repo) < 0)
+	want[c->me] = true;
+	if (review_objects_in_memory(c->st.repo) < 0)
 		die("%s", error_last());
-	progress("%s: applying %s in memory", t[me].name, s.name);
-	if (review_apply_targets(&refs, &ref_names, &refs_nr, t, nr, want,
-				 st.repo, &s, &c.opts) < 0)
+	progress("%s: applying %s in memory", target, c->s.name);
+	if (review_apply_targets(&refs, &ref_names, &refs_nr, c->t, c->nr,
+				 want, c->st.repo, &c->s, &c->opts) < 0)
 		die("%s", error_last());
-	if (t[me].nr != s.nr)
-		die("cannot find '%s' in '%s'", t[me].name, st.repo_path);
-
-	signoff = signoff_of(&c, st.repo);
-	dir = c.output ? xstrdup(c.output) :
-			 xstrfmt("results/mail/%s/%s", s.name, t[me].name);
-	sdir = xstrfmt("%s/%s", c.series_dir, s.name);
-	cmp = xstrfmt("%s/test/%s/compare.json", c.results, t[me].name);
-	if (stablemail_test_summary(&tests, cmp) < 0)
-		die("%s", error_last());
-	for (size_t i = 0; i < t[me].nr; i++) {
-		const struct apply_patch *ap = &t[me].patches[i];
-		struct stablemail sm = STABLEMAIL_INIT;
-		struct strbuf diff = STRBUF_INIT, stat = STRBUF_INIT;
-		struct strbuf text = STRBUF_INIT;
-		struct strvec before = STRVEC_INIT;
-		char hex[GIT_OID_SHA1_HEXSIZE + 1];
-		char *file = xstrfmt("%s/%s", sdir, ap->sp->file);
-
-		if (c.patch && (long)i + 1 != c.patch)
-			goto next;
-		sm.upstream = ap->sp->mail;
-		sm.series = s.name;
-		sm.target = t[me].name;
-		sm.branch = t[me].branch;
-		sm.rev = t[me].rev;
-		sm.index = i + 1;
-		sm.total = s.nr;
-		sm.verdict = ap->verdict;
-		sm.detail = ap->detail;
-		sm.signoff = signoff;
-		sm.series_file = file;
-		sm.now = now;
-		switch (stablemail_kind(ap->verdict)) {
-		case STABLEMAIL_NONE:
-			progress("patch %zu: %s on %s: no mail", i + 1,
-				 verdict_name(ap->verdict), t[me].name);
-			goto next;
-		case STABLEMAIL_QUEUED:
-			if (!ap->has_commit)
-				die("patch %zu on '%s': no commit", i + 1,
-				    t[me].name);
-			git_oid_tostr(hex, sizeof(hex), &ap->commit);
-			if (review_commit_diff(&diff, &stat, st.repo,
-					       &ap->commit) < 0)
-				die("%s", error_last());
-			sm.commit = hex;
-			sm.diff = diff.buf;
-			sm.diffstat = stat.buf;
-			sm.tests = tests;
-			if (ap->verdict == VERDICT_RESOLVED_RECORDED &&
-			    ap->resolution)
-				sm.resolution = ap->resolution->mail;
-			break;
-		case STABLEMAIL_FAILED:
-			recipe_before(&before, &t[me], i, sdir);
-			sm.before = &before;
-			break;
-		}
-		stablemail_format(&text, &sm);
-		emit(&c, dir, &sm, &text);
-next:
-		free(file);
-		strbuf_release(&diff);
-		strbuf_release(&stat);
-		strbuf_release(&text);
-		strvec_clear(&before);
-	}
-	for (size_t i = 0; i < nr; i++)
-		apply_target_release(&t[i]);
-	free(t);
+	if (c->t[c->me].nr != c->s.nr)
+		die("cannot find '%s' in '%s'", target, c->st.repo_path);
 	free(want);
 	free(refs);
 	free(ref_names);
-	free(signoff);
-	free(dir);
-	free(sdir);
-	free(cmp);
-	free(tests);
 	strvec_clear(&names);
-	series_release(&s);
-	setup_release(&st);
+}
+
+/* The queued patch's commit and test summary into `sm`. */
+static void queued(struct mail_cmd *c, const struct apply_patch *ap,
+		   size_t i, struct stablemail *sm, struct strbuf *diff,
+		   struct strbuf *stat, char *hex)
+{
+	if (!ap->has_commit)
+		die("patch %zu on '%s': no commit", i + 1, c->t[c->me].name);
+	git_oid_tostr(hex, GIT_OID_SHA1_HEXSIZE + 1, &ap->commit);
+	if (review_commit_diff(diff, stat, c->st.repo, &ap->commit) < 0)
+		die("%s", error_last());
+	sm->commit = hex;
+	sm->diff = diff->buf;
+	sm->diffstat = stat->buf;
+	sm->tests = c->tests;
+	if (ap->verdict == VERDICT_RESOLVED_RECORDED && ap->resolution)
+		sm->resolution = ap->resolution->mail;
+}
+
+/* The mail of patch `i`, when its verdict makes one. */
+static void mail_one(struct mail_cmd *c, size_t i)
+{
+	const struct apply_target *t = &c->t[c->me];
+	const struct apply_patch *ap = &t->patches[i];
+	struct stablemail sm = STABLEMAIL_INIT;
+	struct strbuf diff = STRBUF_INIT, stat = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct strvec before = STRVEC_INIT;
+	char hex[GIT_OID_SHA1_HEXSIZE + 1];
+	char *file = xstrfmt("%s/%s", c->sdir, ap->sp->file);
+
+	sm.upstream = ap->sp->mail;
+	sm.series = c->s.name;
+	sm.target = t->name;
+	sm.branch = t->branch;
+	sm.rev = t->rev;
+	sm.index = i + 1;
+	sm.total = c->s.nr;
+	sm.verdict = ap->verdict;
+	sm.detail = ap->detail;
+	sm.signoff = c->me_signoff;
+	sm.series_file = file;
+	sm.now = c->now;
+	switch (stablemail_kind(ap->verdict)) {
+	case STABLEMAIL_NONE:
+		progress("patch %zu: %s on %s: no mail", i + 1,
+			 verdict_name(ap->verdict), t->name);
+		goto out;
+	case STABLEMAIL_QUEUED:
+		queued(c, ap, i, &sm, &diff, &stat, hex);
+		break;
+	case STABLEMAIL_FAILED:
+		recipe_before(&before, t, i, c->sdir);
+		sm.before = &before;
+		break;
+	}
+	stablemail_format(&text, &sm);
+	emit(c, c->dir, &sm, &text);
+out:
+	free(file);
+	strbuf_release(&diff);
+	strbuf_release(&stat);
+	strbuf_release(&text);
+	strvec_clear(&before);
+}
+
+int cmd_mail(int argc, char **argv)
+{
+	struct mail_cmd c = { .co = COMMON_OPTS_INIT, .opts = APPLY_OPTS_INIT,
+			      .st = SETUP_INIT, .s = SERIES_INIT };
+	int first = parse_options(&c, argc, argv);
+	char *cmp;
+
+	c.now = time(NULL);
+	apply_all(&c, argv[first], argv[first + 1]);
+	c.me_signoff = signoff_of(&c, c.st.repo);
+	c.dir = c.output ? xstrdup(c.output) :
+			   xstrfmt("results/mail/%s/%s", c.s.name,
+				   c.t[c.me].name);
+	c.sdir = xstrfmt("%s/%s", c.co.series_dir, c.s.name);
+	cmp = results_find_compare(c.co.results, c.s.name, c.t[c.me].name);
+	if (stablemail_test_summary(&c.tests, cmp) < 0)
+		die("%s", error_last());
+	for (size_t i = 0; i < c.t[c.me].nr; i++)
+		if (!c.patch || (long)i + 1 == c.patch)
+			mail_one(&c, i);
+	for (size_t i = 0; i < c.nr; i++)
+		apply_target_release(&c.t[i]);
+	free(c.t);
+	free(c.me_signoff);
+	free(c.dir);
+	free(c.sdir);
+	free(cmp);
+	free(c.tests);
+	series_release(&c.s);
+	setup_release(&c.st);
+	common_opts_release(&c.co);
 	return EXIT_OK;
 }

@@ -131,7 +131,7 @@ static void parse_options(struct run *r, int argc, char **argv)
 /* The results of one series' cells: <run>/cells/<series>/. */
 static char *series_root(const struct run *r, const char *series)
 {
-	return xstrfmt("%s/cells/%s", r->run_dir, series);
+	return results_run_series(r->run_dir, series);
 }
 
 static void cell_error(struct cell *cl, const char *step, const char *msg)

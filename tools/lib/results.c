@@ -37,6 +37,26 @@ char *results_diff_path(const char *results, const char *series,
 	return xstrfmt("%s/diff/%s/%s.txt", results, series, target);
 }
 
+char *results_run_series(const char *run_dir, const char *series)
+{
+	return xstrfmt("%s/cells/%s", run_dir, series);
+}
+
+char *results_find_compare(const char *results, const char *series,
+			   const char *target)
+{
+	char *run = xstrfmt("%s/latest", results);
+	char *root = results_run_series(run, series);
+	char *path = results_compare_path(root, target);
+
+	free(run);
+	free(root);
+	if (path_exists(path))
+		return path;
+	free(path);
+	return results_compare_path(results, target);
+}
+
 static char *dup_string(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));

@@ -16,7 +16,9 @@
  *	test/<target>/<variant>/	result.json (selftest.h),
  *					console.log, ktap.log
  *	test/<target>/compare.json	the series against its baseline
- *	diff/<series>/<target>.txt	the review diff (review.h)
+ *	diff/<series>/<target>.txt	the review diff (reviewdiff.h)
+ *	runs/<id>/			a run of `backport run` (run.h)
+ *	latest -> runs/<id>		the last run
  *
  * <variant> is "baseline" or "series".
  *
@@ -35,6 +37,21 @@ char *results_compare_path(const char *results, const char *target);
 /* Relative to `results` when it is NULL. */
 char *results_diff_path(const char *results, const char *series,
 			const char *target);
+
+/*
+ * Where `backport run` keeps a series' results in a run directory:
+ * <run>/cells/<series>/, a results directory of the layout above.
+ */
+char *results_run_series(const char *run_dir, const char *series);
+
+/*
+ * The compare.json of `series` on `target`: the latest run's
+ * (<results>/latest/cells/<series>/...) when it has one, else the one
+ * `backport test` left (<results>/test/<target>/compare.json). The path
+ * is returned even when neither exists.
+ */
+char *results_find_compare(const char *results, const char *series,
+			   const char *target);
 
 /* What build.json says about a build that a test can boot. */
 struct results_build {

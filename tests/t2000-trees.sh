@@ -97,7 +97,7 @@ test_expect_success '--help prints usage, bad usage exits 129' '
 	"$BP" trees --help >out &&
 	grep "^usage: backport trees" out &&
 	test_expect_code 129 "$BP" trees --bogus 2>err &&
-	grep "unknown argument" err
+	grep "unknown option" err
 '
 
 test_expect_success 'import creates branch, tags and commits' '

@@ -6,13 +6,13 @@
  * the newest revision and collects the reviewers' trailers.
  */
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "builtin.h"
+#include "options.h"
 #include "lib/series.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -39,6 +39,7 @@ static const char import_usage[] =
 enum b4_mode { B4_AUTO, B4_ALWAYS, B4_NEVER };
 
 struct import_opts {
+	struct common_opts co;
 	const char *name;
 	const char *root;
 	const char *msgid;
@@ -255,62 +256,52 @@ static void print_text(const struct series *s, const char *dir)
 	}
 }
 
+static int import_option(void *data, int ch, const char *arg)
+{
+	struct import_opts *o = data;
+
+	switch (ch) {
+	case 'n':
+		o->name = arg;
+		return 0;
+	case 'r':
+		o->replace = true;
+		return 0;
+	case 'b':
+		o->b4 = B4_ALWAYS;
+		return 0;
+	case 'B':
+		o->b4 = B4_NEVER;
+		return 0;
+	case 'm':
+		o->msgid = arg;
+		return 0;
+	}
+	return -1;
+}
+
 static int parse_options(struct import_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
-		{ "series-dir", required_argument, NULL, 'd' },
 		{ "replace", no_argument, NULL, 'r' },
 		{ "b4", no_argument, NULL, 'b' },
 		{ "no-b4", no_argument, NULL, 'B' },
 		{ "msgid", required_argument, NULL, 'm' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int first = options_parse(&o->co, OPT_SERIES_DIR | OPT_FORMAT | OPT_ARGS,
+				  argc, argv, import_usage, longopts, "n:",
+				  import_option, o);
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "n:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			o->name = optarg;
-			break;
-		case 'd':
-			o->root = optarg;
-			break;
-		case 'r':
-			o->replace = true;
-			break;
-		case 'b':
-			o->b4 = B4_ALWAYS;
-			break;
-		case 'B':
-			o->b4 = B4_NEVER;
-			break;
-		case 'm':
-			o->msgid = optarg;
-			break;
-		case 'f':
-			o->format = parse_output_format(optarg, import_usage);
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(import_usage, true);
-		default:
-			usage_msg(import_usage, "unknown option '%s'",
-				  argv[optind - 1]);
-		}
-	}
-	return optind;
+	o->root = o->co.series_dir;
+	o->format = o->co.format;
+	return first;
 }
 
 int cmd_import(int argc, char **argv)
 {
-	struct import_opts o = { .root = getenv("BACKPORT_SERIES_DIR") };
+	struct import_opts o = { .co = COMMON_OPTS_INIT };
 	struct mail_list ml = MAIL_LIST_INIT;
 	struct strvec files = STRVEC_INIT, notes = STRVEC_INIT;
 	struct series s = SERIES_INIT;
@@ -318,8 +309,6 @@ int cmd_import(int argc, char **argv)
 	int first;
 
 	first = parse_options(&o, argc, argv);
-	if (!o.root || !*o.root)
-		o.root = "series";
 	if (o.msgid && first < argc)
 		usage_msg(import_usage, "--msgid takes no files");
 	if (!o.msgid && first == argc)
@@ -370,5 +359,6 @@ int cmd_import(int argc, char **argv)
 	series_release(&s);
 	strvec_clear(&files);
 	strvec_clear(&notes);
+	common_opts_release(&o.co);
 	return EXIT_OK;
 }

@@ -5,7 +5,6 @@
  * as a patch in stable form, keyed by the upstream patch-id and the blobs
  * it was resolved against, so that `apply` replays it from then on.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "lib/hunkmem.h"
 #include "lib/resolution.h"
 #include "lib/series.h"
+#include "options.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/usage.h"
@@ -182,175 +182,195 @@ static char *default_signoff(git_repository *repo)
 	return out;
 }
 
-int cmd_record(int argc, char **argv)
+struct record_cmd {
+	struct common_opts co;
+	const char *note, *signoff, *dir_opt;
+	const char *backports;	/* where resolutions go, made if missing */
+	char *dir;		/* the worktree */
+	struct state st;
+	struct series s;
+	const struct series_patch *sp;
+	git_repository *wt;
+	git_oid base_oid;
+	struct resolution_file *files;
+	size_t nr;
+	git_buf text;		/* the worktree's diff */
+};
+
+static int record_option(void *data, int ch, const char *arg)
+{
+	struct record_cmd *c = data;
+
+	switch (ch) {
+	case 'm':
+		c->note = arg;
+		return 0;
+	case 'S':
+		c->signoff = arg;
+		return 0;
+	case 'd':
+		c->dir_opt = arg;
+		return 0;
+	case 'B':
+		c->backports = arg;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_options(struct record_cmd *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "message", required_argument, NULL, 'm' },
 		{ "signoff", required_argument, NULL, 'S' },
 		{ "dir", required_argument, NULL, 'd' },
-		{ "series-dir", required_argument, NULL, 's' },
+		/* not OPT_BACKPORTS: the directory may not exist yet */
 		{ "backports", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *note = NULL, *signoff = NULL, *dir_opt = NULL;
-	const char *series_dir = getenv("BACKPORT_SERIES_DIR");
-	const char *backports = "backports";
-	struct state st = { 0 };
-	struct series s = SERIES_INIT;
-	struct resolution_file *files = NULL;
-	struct resolution_record rec = { 0 };
-	const struct series_patch *sp = NULL;
-	git_repository *wt = NULL;
+	int first = options_parse(&c->co, OPT_SERIES_DIR | OPT_ARGS, argc,
+				  argv, record_usage, longopts, "m:",
+				  record_option, c);
+
+	if (argc - first != 2)
+		usage_msg(record_usage, "want <series> and <target>");
+	return first;
+}
+
+/* The state `backport resolve` left, and the patch it is about. */
+static void load(struct record_cmd *c, const char *series, const char *target)
+{
+	char *state_path;
+
+	c->dir = c->dir_opt ? xstrdup(c->dir_opt) :
+			      xstrfmt("results/resolve/%s/%s", series, target);
+	state_path = xstrfmt("%s.state", c->dir);
+	read_state(&c->st, state_path);
+	free(state_path);
+	if (strcmp(c->st.series, series) || strcmp(c->st.target, target))
+		die("'%s' is the resolution of '%s' on '%s', not of '%s' on "
+		    "'%s'",
+		    c->dir, c->st.series, c->st.target, series, target);
+	if (series_load(&c->s, c->co.series_dir, c->st.series) < 0)
+		die("%s", error_last());
+	for (size_t i = 0; i < c->s.nr; i++)
+		if (!strcmp(c->s.patches[i].file, c->st.patch))
+			c->sp = &c->s.patches[i];
+	if (!c->sp)
+		die("series '%s' has no patch '%s' any more", c->s.name,
+		    c->st.patch);
+	if (git_repository_open(&c->wt, c->dir) < 0)
+		die_last("cannot open the worktree '%s'", c->dir);
+	if (git_oid_fromstr(&c->base_oid, c->st.base) < 0)
+		die("bad base '%s' in '%s.state'", c->st.base, c->dir);
+}
+
+/* What the maintainer changed in the worktree: files and diff. */
+static void diff_worktree(struct record_cmd *c)
+{
 	git_commit *base = NULL;
 	git_tree *tree = NULL;
 	git_diff *diff = NULL;
 	git_diff_options dopts;
-	git_buf text = GIT_BUF_INIT;
-	git_oid base_oid;
-	char *dir, *state_path, *branch, *file, *path = NULL, *who = NULL;
-	size_t nr = 0;
-	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			note = optarg;
-			break;
-		case 'S':
-			signoff = optarg;
-			break;
-		case 'd':
-			dir_opt = optarg;
-			break;
-		case 's':
-			series_dir = optarg;
-			break;
-		case 'B':
-			backports = optarg;
-			break;
-		case 'h':
-			usage(record_usage, true);
-		default:
-			usage_msg(record_usage, "unknown option '%s'",
-				  argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 2)
-		usage_msg(record_usage, "want <series> and <target>");
-	if (!series_dir || !*series_dir)
-		series_dir = "series";
-	dir = dir_opt ? xstrdup(dir_opt) :
-		xstrfmt("results/resolve/%s/%s", argv[optind],
-			argv[optind + 1]);
-	state_path = xstrfmt("%s.state", dir);
-	read_state(&st, state_path);
-	if (strcmp(st.series, argv[optind]) || strcmp(st.target, argv[optind + 1]))
-		die("'%s' is the resolution of '%s' on '%s', not of '%s' on "
-		    "'%s'", dir, st.series, st.target, argv[optind],
-		    argv[optind + 1]);
-	if (series_load(&s, series_dir, st.series) < 0)
-		die("%s", error_last());
-	for (size_t i = 0; i < s.nr; i++)
-		if (!strcmp(s.patches[i].file, st.patch))
-			sp = &s.patches[i];
-	if (!sp)
-		die("series '%s' has no patch '%s' any more", s.name, st.patch);
-
-	if (git_repository_open(&wt, dir) < 0)
-		die_last("cannot open the worktree '%s'", dir);
-	if (git_oid_fromstr(&base_oid, st.base) < 0 ||
-	    git_commit_lookup(&base, wt, &base_oid) < 0 ||
+	if (git_commit_lookup(&base, c->wt, &c->base_oid) < 0 ||
 	    git_commit_tree(&tree, base) < 0)
-		die_last("cannot read the base %s", st.base);
+		die_last("cannot read the base %s", c->st.base);
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
 	dopts.flags = GIT_DIFF_INCLUDE_UNTRACKED |
 		      GIT_DIFF_RECURSE_UNTRACKED_DIRS |
 		      GIT_DIFF_SHOW_UNTRACKED_CONTENT;
-	if (git_diff_tree_to_workdir(&diff, wt, tree, &dopts) < 0)
-		die_last("cannot diff the worktree '%s'", dir);
+	if (git_diff_tree_to_workdir(&diff, c->wt, tree, &dopts) < 0)
+		die_last("cannot diff the worktree '%s'", c->dir);
 	if (!git_diff_num_deltas(diff))
-		die("nothing changed in '%s': nothing to record", dir);
-	files = xcalloc(git_diff_num_deltas(diff), sizeof(*files));
+		die("nothing changed in '%s': nothing to record", c->dir);
+	c->files = xcalloc(git_diff_num_deltas(diff), sizeof(*c->files));
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		char *full;
+		struct resolution_file *f = &c->files[c->nr++];
+		char *full = xstrfmt("%s/%s", c->dir, d->new_file.path);
 
-		check_finished(dir, d);
-		files[nr].path = xstrdup(d->new_file.path);
-		git_oid_cpy(&files[nr].before, &d->old_file.id);
-		full = xstrfmt("%s/%s", dir, d->new_file.path);
+		check_finished(c->dir, d);
+		f->path = xstrdup(d->new_file.path);
+		git_oid_cpy(&f->before, &d->old_file.id);
 		if (d->status != GIT_DELTA_DELETED &&
-		    git_blob_create_from_disk(&files[nr].after, wt, full) < 0)
+		    git_blob_create_from_disk(&f->after, c->wt, full) < 0)
 			die_last("cannot store '%s'", full);
 		free(full);
-		nr++;
 	}
-	if (git_diff_to_buf(&text, diff, GIT_DIFF_FORMAT_PATCH) < 0)
-		die_last("cannot format the diff of '%s'", dir);
-
-	branch = xstrdup(st.target);
-	if (strchr(branch, '@'))
-		*strchr(branch, '@') = '\0';
-	file = xstrdup(st.patch);
-	if (strrchr(file, '.'))
-		*strrchr(file, '.') = '\0';
-	{
-		char *f = xstrfmt("%s.patch", file);
-
-		free(file);
-		file = f;
-	}
-	who = signoff ? xstrdup(signoff) : default_signoff(wt);
-	rec.root = backports;
-	rec.branch = branch;
-	rec.series = s.name;
-	rec.file = file;
-	rec.upstream = sp->mail;
-	rec.target = st.target;
-	rec.base = &base_oid;
-	rec.diff = text.ptr;
-	rec.files = files;
-	rec.nr = nr;
-	rec.note = note;
-	rec.signoff = who;
-	if (resolution_record(&path, &rec) < 0)
-		die("%s", error_last());
-	printf("recorded %s (%zu file%s) for '%s' on %s\n", path, nr,
-	       nr == 1 ? "" : "s", sp->mail->subj.title, st.target);
-	{
-		char *hunks = xstrfmt("%s/%s/%s/hunks", backports, branch,
-				      s.name);
-		size_t kept = remember_hunks(wt, &s, sp, st.target, dir,
-					     hunks);
-
-		if (kept)
-			printf("remembered %zu conflict hunk%s in %s\n", kept,
-			       kept == 1 ? "" : "s", hunks);
-		free(hunks);
-	}
-	printf("'backport apply' replays it from now on: resolved-recorded\n");
-
-	for (size_t i = 0; i < nr; i++)
-		free(files[i].path);
-	free(files);
-	free(path);
-	free(who);
-	free(file);
-	free(branch);
-	git_buf_dispose(&text);
+	if (git_diff_to_buf(&c->text, diff, GIT_DIFF_FORMAT_PATCH) < 0)
+		die_last("cannot format the diff of '%s'", c->dir);
 	git_diff_free(diff);
 	git_tree_free(tree);
 	git_commit_free(base);
-	git_repository_free(wt);
-	series_release(&s);
-	free(st.series);
-	free(st.target);
-	free(st.patch);
-	free(st.base);
-	free(st.repo);
-	free(dir);
-	free(state_path);
+}
+
+/* Store it under backports/<branch>/<series>/<patch>.patch. */
+static void record(struct record_cmd *c, const char *branch)
+{
+	struct resolution_record rec = { 0 };
+	char *file = xstrdup(c->st.patch), *path = NULL, *who, *hunks;
+	size_t kept;
+
+	if (strrchr(file, '.'))
+		*strrchr(file, '.') = '\0';
+	rec.file = xstrfmt("%s.patch", file);
+	who = c->signoff ? xstrdup(c->signoff) : default_signoff(c->wt);
+	rec.root = c->backports;
+	rec.branch = branch;
+	rec.series = c->s.name;
+	rec.upstream = c->sp->mail;
+	rec.target = c->st.target;
+	rec.base = &c->base_oid;
+	rec.diff = c->text.ptr;
+	rec.files = c->files;
+	rec.nr = c->nr;
+	rec.note = c->note;
+	rec.signoff = who;
+	if (resolution_record(&path, &rec) < 0)
+		die("%s", error_last());
+	printf("recorded %s (%zu file%s) for '%s' on %s\n", path, c->nr,
+	       c->nr == 1 ? "" : "s", c->sp->mail->subj.title, c->st.target);
+	hunks = xstrfmt("%s/%s/%s/hunks", c->backports, branch, c->s.name);
+	kept = remember_hunks(c->wt, &c->s, c->sp, c->st.target, c->dir,
+			      hunks);
+	if (kept)
+		printf("remembered %zu conflict hunk%s in %s\n", kept,
+		       kept == 1 ? "" : "s", hunks);
+	printf("'backport apply' replays it from now on: resolved-recorded\n");
+	free(hunks);
+	free((char *)rec.file);
+	free(file);
+	free(path);
+	free(who);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_cmd c = { .co = COMMON_OPTS_INIT,
+				.backports = "backports",
+				.s = SERIES_INIT,
+				.text = GIT_BUF_INIT };
+	int first = parse_options(&c, argc, argv);
+	char *branch;
+
+	load(&c, argv[first], argv[first + 1]);
+	diff_worktree(&c);
+	branch = xstrndup(c.st.target, strcspn(c.st.target, "@"));
+	record(&c, branch);
+	for (size_t i = 0; i < c.nr; i++)
+		free(c.files[i].path);
+	free(c.files);
+	free(branch);
+	git_buf_dispose(&c.text);
+	git_repository_free(c.wt);
+	series_release(&c.s);
+	free(c.st.series);
+	free(c.st.target);
+	free(c.st.patch);
+	free(c.st.base);
+	free(c.st.repo);
+	free(c.dir);
+	common_opts_release(&c.co);
 	return EXIT_OK;
 }

@@ -3,7 +3,6 @@
  * backport report: show a run of `backport run`: the terminal matrix,
  * its JSON, or the static HTML page.
  */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "lib/report.h"
 #include "lib/results.h"
 #include "lib/run.h"
+#include "options.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/usage.h"
@@ -29,61 +29,47 @@ static const char report_usage[] =
 	"  --color / --no-color       colour the terminal matrix (default:\n"
 	"                             when stdout is a terminal)\n";
 
-int cmd_report(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "results", required_argument, NULL, 'R' },
-		{ "run", required_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "color", no_argument, NULL, 'c' },
-		{ "no-color", no_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *results = "results", *id = NULL, *format = "text";
-	const char *output = NULL;
-	struct strbuf out = STRBUF_INIT;
-	char run_dir[PATH_MAX], *dir, *path;
-	json_t *run = NULL;
-	int color = -1, c;
+struct report_cmd {
+	struct common_opts co;
+	const char *id, *format, *output;
+	int color;		/* -1: when stdout is a terminal */
+};
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'R':
-			results = optarg;
-			break;
-		case 'r':
-			id = optarg;
-			break;
-		case 'f':
-			format = optarg;
-			if (strcmp(format, "text") && strcmp(format, "json") &&
-			    strcmp(format, "html"))
-				usage_msg(report_usage, "unknown format '%s'",
-					  format);
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'c':
-			color = 1;
-			break;
-		case 'C':
-			color = 0;
-			break;
-		case 'h':
-			usage(report_usage, true);
-		default:
-			usage_msg(report_usage, "unknown option '%s'",
-				  argv[optind - 1]);
-		}
+static int report_option(void *data, int ch, const char *arg)
+{
+	struct report_cmd *c = data;
+
+	switch (ch) {
+	case 'r':
+		c->id = arg;
+		return 0;
+	case 'f':
+		if (strcmp(arg, "text") && strcmp(arg, "json") &&
+		    strcmp(arg, "html"))
+			usage_msg(report_usage, "unknown format '%s'", arg);
+		c->format = arg;
+		return 0;
+	case 'o':
+		c->output = arg;
+		return 0;
+	case 'c':
+		c->color = 1;
+		return 0;
+	case 'C':
+		c->color = 0;
+		return 0;
 	}
-	if (optind != argc)
-		usage_msg(report_usage, "unexpected argument '%s'",
-			  argv[optind]);
-	dir = id ? xstrfmt("%s/runs/%s", results, id) :
-		   xstrfmt("%s/latest", results);
+	return -1;
+}
+
+/* The run's run.json; *run_dir gets its directory. */
+static json_t *load_run(const struct report_cmd *c, char *run_dir)
+{
+	char *dir = c->id ? xstrfmt("%s/runs/%s", c->co.results, c->id) :
+			    xstrfmt("%s/latest", c->co.results);
+	char *path;
+	json_t *run = NULL;
+
 	if (!realpath(dir, run_dir))
 		die("no run in '%s' (run 'backport run' first)", dir);
 	path = xstrfmt("%s/run.json", run_dir);
@@ -91,27 +77,46 @@ int cmd_report(int argc, char **argv)
 		die("%s", error_last());
 	if (!run)
 		die("no run.json in '%s': an unfinished run?", run_dir);
-	if (!strcmp(format, "json")) {
-		char *text = json_dumps(run, JSON_INDENT(2));
-
-		strbuf_addstr(&out, text);
-		strbuf_addch(&out, '\n');
-		free(text);
-	} else if (!strcmp(format, "html")) {
-		report_html(&out, run, run_dir);
-	} else {
-		report_text(&out, run, color < 0 ? (!output && isatty(1)) :
-						   color);
-	}
-	if (output) {
-		if (write_file_atomic(output, out.buf, out.len) < 0)
-			die("%s", error_last());
-	} else {
-		fwrite(out.buf, 1, out.len, stdout);
-	}
-	json_decref(run);
-	strbuf_release(&out);
 	free(path);
 	free(dir);
+	return run;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "run", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "color", no_argument, NULL, 'c' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report_cmd c = { .co = COMMON_OPTS_INIT, .format = "text",
+				.color = -1 };
+	struct strbuf out = STRBUF_INIT;
+	char run_dir[PATH_MAX];
+	json_t *run;
+
+	options_parse(&c.co, OPT_RESULTS, argc, argv, report_usage, longopts,
+		      "o:", report_option, &c);
+	run = load_run(&c, run_dir);
+	if (!strcmp(c.format, "json")) {
+		char *text = json_dumps(run, JSON_INDENT(2));
+
+		strbuf_addf(&out, "%s\n", text);
+		free(text);
+	} else if (!strcmp(c.format, "html")) {
+		report_html(&out, run, run_dir);
+	} else {
+		report_text(&out, run,
+			    c.color < 0 ? (!c.output && isatty(1)) : c.color);
+	}
+	if (c.output && write_file_atomic(c.output, out.buf, out.len) < 0)
+		die("%s", error_last());
+	if (!c.output)
+		fwrite(out.buf, 1, out.len, stdout);
+	json_decref(run);
+	strbuf_release(&out);
+	common_opts_release(&c.co);
 	return EXIT_OK;
 }

@@ -5,7 +5,6 @@
  * it goes: diff3 conflict markers where a 3-way merge was possible, the
  * rejected hunks beside the file otherwise, and what to do next.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "builtin.h"
 #include "lib/apply.h"
 #include "lib/setup.h"
+#include "options.h"
 #include "util/cfgtext.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -137,148 +137,164 @@ static void write_state(const char *path, const char *series,
 	strbuf_release(&sb);
 }
 
-int cmd_resolve(int argc, char **argv)
+struct resolve_cmd {
+	struct common_opts co;
+	const char *dir_opt;
+	bool force;
+	long want;
+};
+
+static int resolve_option(void *data, int ch, const char *arg)
+{
+	struct resolve_cmd *c = data;
+
+	switch (ch) {
+	case 'p':
+		c->want = (long)options_number(resolve_usage, "--patch", arg,
+					       1, 100000);
+		return 0;
+	case 'd':
+		c->dir_opt = arg;
+		return 0;
+	case 'f':
+		c->force = true;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_options(struct resolve_cmd *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "patch", required_argument, NULL, 'p' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "force", no_argument, NULL, 'f' },
-		{ "matrix", required_argument, NULL, 'm' },
-		{ "repo", required_argument, NULL, 'r' },
-		{ "series-dir", required_argument, NULL, 's' },
-		{ "backports", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *matrix = NULL, *repo = NULL, *dir_opt = NULL;
-	const char *series_dir = getenv("BACKPORT_SERIES_DIR");
-	struct apply_opts opts = APPLY_OPTS_INIT;
-	struct apply_target t = APPLY_TARGET_INIT;
-	struct series s = SERIES_INIT;
-	struct setup st = SETUP_INIT;
-	struct strvec args = STRVEC_INIT;
-	const struct apply_patch *ap = NULL;
-	char *dir, *state, hex[GIT_OID_SHA1_HEXSIZE + 1];
-	bool force = false;
-	long want = 0;
-	int c;
+	int first = options_parse(&c->co,
+				  OPT_MATRIX | OPT_REPO | OPT_SERIES_DIR |
+					  OPT_BACKPORTS | OPT_ARGS,
+				  argc, argv, resolve_usage, longopts, "",
+				  resolve_option, c);
 
-	opts.backports = "backports";
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			want = atol(optarg);
-			if (want < 1)
-				usage_msg(resolve_usage, "bad --patch '%s'",
-					  optarg);
-			break;
-		case 'd':
-			dir_opt = optarg;
-			break;
-		case 'f':
-			force = true;
-			break;
-		case 'm':
-			matrix = optarg;
-			break;
-		case 'r':
-			repo = optarg;
-			break;
-		case 's':
-			series_dir = optarg;
-			break;
-		case 'B':
-			opts.backports = optarg;
-			break;
-		case 'h':
-			usage(resolve_usage, true);
-		default:
-			usage_msg(resolve_usage, "unknown option '%s'",
-				  argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 2)
+	if (argc - first != 2)
 		usage_msg(resolve_usage, "want <series> and <target>");
-	if (!series_dir || !*series_dir)
-		series_dir = "series";
-	if (!is_directory(opts.backports))
-		opts.backports = NULL;
-	if (setup_open(&st, matrix, repo) < 0 ||
-	    series_load(&s, series_dir, argv[optind]) < 0)
-		die("%s", error_last());
-	apply_target_set(&t, s.name, argv[optind + 1]);
-	if (apply_series(&t, st.repo, &s, &opts) < 0)
-		die("%s", error_last());
-	for (size_t i = 0; i < t.nr && !ap; i++)
-		if (want ? (long)i + 1 == want :
-			   needs_resolving(t.patches[i].verdict))
-			ap = &t.patches[i];
-	if (!ap && want)
-		die("series '%s' has no patch %ld", s.name, want);
+	return first;
+}
+
+/* The patch to resolve: --patch, else the first that failed. */
+static const struct apply_patch *pick(const struct resolve_cmd *c,
+				      const struct apply_target *t,
+				      const struct series *s)
+{
+	const struct apply_patch *ap = NULL;
+
+	for (size_t i = 0; i < t->nr && !ap; i++)
+		if (c->want ? (long)i + 1 == c->want :
+			      needs_resolving(t->patches[i].verdict))
+			ap = &t->patches[i];
+	if (!ap && c->want)
+		die("series '%s' has no patch %ld", s->name, c->want);
 	if (!ap)
 		die("nothing to resolve: no patch of '%s' fails on '%s'",
-		    s.name, t.name);
-	if (!needs_resolving(ap->verdict) && !want)
+		    s->name, t->name);
+	if (!needs_resolving(ap->verdict) && !c->want)
 		die("patch '%s' is %s on '%s'", ap->sp->file,
-		    verdict_name(ap->verdict), t.name);
+		    verdict_name(ap->verdict), t->name);
+	return ap;
+}
 
-	dir = dir_opt ? xstrdup(dir_opt) :
-		xstrfmt("results/resolve/%s/%s", s.name, t.name);
-	state = xstrfmt("%s.state", dir);
+/* A worktree at `hex` in `dir` (an old one removed with --force). */
+static void make_worktree(const struct resolve_cmd *c, git_repository *repo,
+			  const char *dir, const char *hex)
+{
+	struct strvec args = STRVEC_INIT;
+	char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
+
 	if (path_exists(dir)) {
-		if (!force)
+		if (!c->force)
 			die("'%s' exists (a resolution in progress?): record "
 			    "it, or use --force to start over", dir);
 		strvec_pushl(&args, "worktree", "remove", "--force", dir, NULL);
-		if (run_git(git_repository_path(st.repo), &args,
+		if (run_git(git_repository_path(repo), &args,
 			    "git worktree remove") < 0)
 			error_clear();
 		strvec_clear(&args);
 		if (remove_tree(dir) < 0)
 			die("%s", error_last());
 	}
-	{
-		char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
-
-		if (slash) {
-			*slash = '\0';
-			if (mkdir_p(parent, 0755) < 0)
-				die("%s", error_last());
-		}
-		free(parent);
+	if (slash) {
+		*slash = '\0';
+		if (mkdir_p(parent, 0755) < 0)
+			die("%s", error_last());
 	}
-	git_oid_tostr(hex, sizeof(hex), &ap->before);
+	free(parent);
 	strvec_pushl(&args, "worktree", "add", "--detach", "--quiet", dir, hex,
 		     NULL);
-	if (run_git(git_repository_path(st.repo), &args, "git worktree add") < 0)
+	if (run_git(git_repository_path(repo), &args, "git worktree add") < 0)
 		die("cannot make the worktree '%s': %s", dir, error_last());
 	strvec_clear(&args);
+}
 
-	printf("resolve: %s, patch %zu '%s': %s\n", t.name,
-	       (size_t)(ap - t.patches) + 1, ap->sp->mail->subj.title,
+static void explain(const struct apply_target *t, const struct series *s,
+		    const struct apply_patch *ap, const char *dir,
+		    const char *hex)
+{
+	printf("resolve: %s, patch %zu '%s': %s\n", t->name,
+	       (size_t)(ap - t->patches) + 1, ap->sp->mail->subj.title,
 	       verdict_name(ap->verdict));
 	if (ap->detail && *ap->detail)
 		printf("  %s\n", ap->detail);
 	printf("worktree: %s (at %.12s, the patches before it applied)\n",
 	       dir, hex);
-	write_attempt(dir, ap, ap->resolution && ap->verdict ==
-			VERDICT_STALE_RESOLUTION ?
-			&ap->resolution->mail->patch : &ap->sp->mail->patch);
+	write_attempt(dir, ap,
+		      ap->resolution &&
+				      ap->verdict == VERDICT_STALE_RESOLUTION ?
+			      &ap->resolution->mail->patch :
+			      &ap->sp->mail->patch);
 	if (patch_is_damaged(&ap->sp->mail->patch))
 		printf("note: the mail was damaged (whitespace); the hunks "
 		       "that applied were repaired against the tree, the "
 		       "rejected ones are as the mail has them\n");
-	write_state(state, s.name, t.name, ap->sp->file, &ap->before,
-		    st.repo_path, dir);
 	printf("\nEdit the files until the patch is right for %s (resolve "
 	       "conflict markers, apply what the .rej files say and delete "
 	       "them), then run:\n  backport record %s %s -m \"<what you "
-	       "changed>\"\n", t.name, s.name, t.name);
+	       "changed>\"\n",
+	       t->name, s->name, t->name);
+}
+
+int cmd_resolve(int argc, char **argv)
+{
+	struct resolve_cmd c = { .co = COMMON_OPTS_INIT };
+	struct apply_opts opts = APPLY_OPTS_INIT;
+	struct apply_target t = APPLY_TARGET_INIT;
+	struct series s = SERIES_INIT;
+	struct setup st = SETUP_INIT;
+	const struct apply_patch *ap;
+	char *dir, *state, hex[GIT_OID_SHA1_HEXSIZE + 1];
+	int first = parse_options(&c, argc, argv);
+
+	opts.backports = c.co.backports;
+	if (setup_open(&st, c.co.matrix, c.co.repo) < 0 ||
+	    series_load(&s, c.co.series_dir, argv[first]) < 0)
+		die("%s", error_last());
+	apply_target_set(&t, s.name, argv[first + 1]);
+	if (apply_series(&t, st.repo, &s, &opts) < 0)
+		die("%s", error_last());
+	ap = pick(&c, &t, &s);
+	dir = c.dir_opt ? xstrdup(c.dir_opt) :
+			  xstrfmt("results/resolve/%s/%s", s.name, t.name);
+	state = xstrfmt("%s.state", dir);
+	git_oid_tostr(hex, sizeof(hex), &ap->before);
+	make_worktree(&c, st.repo, dir, hex);
+	write_state(state, s.name, t.name, ap->sp->file, &ap->before,
+		    st.repo_path, dir);
+	explain(&t, &s, ap, dir, hex);
 	free(dir);
 	free(state);
 	apply_target_release(&t);
 	series_release(&s);
 	setup_release(&st);
+	common_opts_release(&c.co);
 	return EXIT_OK;
 }

@@ -4,12 +4,12 @@
  * their metadata (author, version, stable tag, patch-id, files) and the
  * damage found in mails that lost their whitespace on the way.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
+#include "options.h"
 #include "lib/series.h"
 #include "util/error.h"
 #include "util/usage.h"
@@ -130,40 +130,20 @@ static int list_series(const char *root, enum output_format format)
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "series-dir", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum output_format format = FORMAT_TEXT;
-	const char *root = getenv("BACKPORT_SERIES_DIR");
+	struct common_opts co = COMMON_OPTS_INIT;
 	struct series s = SERIES_INIT;
-	int c;
+	enum output_format format;
+	const char *root;
+	int first = options_parse(&co, OPT_SERIES_DIR | OPT_FORMAT | OPT_ARGS,
+				  argc, argv, show_usage, NULL, "", NULL, NULL);
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			root = optarg;
-			break;
-		case 'f':
-			format = parse_output_format(optarg, show_usage);
-			break;
-		case 'h':
-			usage(show_usage, true);
-		default:
-			usage_msg(show_usage, "unknown option '%s'",
-				  argv[optind - 1]);
-		}
-	}
-	if (!root || !*root)
-		root = "series";
-	if (optind == argc)
+	root = co.series_dir;
+	format = co.format;
+	if (first == argc)
 		return list_series(root, format);
-	if (optind + 1 != argc)
+	if (first + 1 != argc)
 		usage_msg(show_usage, "one series at a time");
-	if (series_load(&s, root, argv[optind]) < 0)
+	if (series_load(&s, root, argv[first]) < 0)
 		die("%s", error_last());
 	if (format == FORMAT_JSON) {
 		json_t *j = series_to_json(&s);

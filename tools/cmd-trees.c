@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "builtin.h"
+#include "options.h"
 #include "lib/matrix.h"
 #include "lib/trees.h"
 #include "util/error.h"
@@ -208,72 +209,60 @@ static bool all_present(const struct trees_result *res)
 	return true;
 }
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	const char *arg = argv[*i], *v;
-	size_t n = strlen(name);
+struct trees_cmd {
+	struct trees_opts opts;
+	struct strvec releases;
+};
 
-	if (strncmp(arg, name, n))
-		return NULL;
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (arg[n])
-		return NULL;
-	if (*i + 1 >= argc)
-		usage_msg(trees_usage, "option '%s' needs a value", name);
-	v = argv[++*i];
-	return v;
+static int trees_option(void *data, int ch, const char *arg)
+{
+	struct trees_cmd *c = data;
+
+	switch (ch) {
+	case 'D':
+		c->opts.deb_dir = arg;
+		return 0;
+	case 'R':
+		strvec_push(&c->releases, arg);
+		return 0;
+	}
+	return -1;
 }
 
 int cmd_trees(int argc, char **argv)
 {
-	struct trees_opts opts = TREES_OPTS_INIT;
+	struct trees_cmd c = { .opts = TREES_OPTS_INIT,
+			       .releases = STRVEC_INIT };
+	struct trees_opts *opts = &c.opts;
 	struct trees_result res = TREES_RESULT_INIT;
 	struct matrix m = MATRIX_INIT;
-	struct strvec branches = STRVEC_INIT, releases = STRVEC_INIT;
-	const char *matrix_opt = NULL, *format = "text", *v;
+	static const struct option longopts[] = {
+		{ "deb-dir", required_argument, NULL, 'D' },
+		{ "release", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct common_opts co = COMMON_OPTS_INIT;
 	char *matrix_path;
 	int ret;
 
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
-			usage(trees_usage, true);
-		else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet"))
-			quiet = true;
-		else if ((v = opt_value(argc, argv, &i, "--matrix")))
-			matrix_opt = v;
-		else if ((v = opt_value(argc, argv, &i, "--repo")))
-			opts.repo = v;
-		else if ((v = opt_value(argc, argv, &i, "--deb-dir")))
-			opts.deb_dir = v;
-		else if ((v = opt_value(argc, argv, &i, "--branch")))
-			strvec_push(&branches, v);
-		else if ((v = opt_value(argc, argv, &i, "--release")))
-			strvec_push(&releases, v);
-		else if ((v = opt_value(argc, argv, &i, "--format")))
-			format = v;
-		else
-			usage_msg(trees_usage, "unknown argument '%s'", arg);
-	}
-	if (strcmp(format, "text") && strcmp(format, "json"))
-		usage_msg(trees_usage, "unknown format '%s'", format);
-	if (!opts.deb_dir && getenv("BACKPORT_DEB_DIR") &&
+	options_parse(&co, OPT_MATRIX | OPT_REPO | OPT_BRANCH | OPT_FORMAT,
+		      argc, argv, trees_usage, longopts, "", trees_option, &c);
+	opts->repo = co.repo;
+	if (!opts->deb_dir && getenv("BACKPORT_DEB_DIR") &&
 	    *getenv("BACKPORT_DEB_DIR"))
-		opts.deb_dir = getenv("BACKPORT_DEB_DIR");
-	opts.branches = (const char *const *)branches.v;
-	opts.branches_nr = branches.nr;
-	opts.releases = (const char *const *)releases.v;
-	opts.releases_nr = releases.nr;
-	opts.progress = show_progress;
+		opts->deb_dir = getenv("BACKPORT_DEB_DIR");
+	opts->branches = (const char *const *)co.targets.v;
+	opts->branches_nr = co.targets.nr;
+	opts->releases = (const char *const *)c.releases.v;
+	opts->releases_nr = c.releases.nr;
+	opts->progress = show_progress;
 
-	matrix_path = matrix_find_path(matrix_opt);
+	matrix_path = matrix_find_path(co.matrix);
 	if (matrix_load(&m, matrix_path) < 0)
 		die("%s", error_last());
-	if (trees_provision(&res, &m, &opts) < 0)
+	if (trees_provision(&res, &m, opts) < 0)
 		die("%s", error_last());
-	if (!strcmp(format, "json"))
+	if (co.format == FORMAT_JSON)
 		print_json(&res);
 	else
 		print_text(&res);
@@ -283,8 +272,8 @@ int cmd_trees(int argc, char **argv)
 		      res.repo);
 	trees_result_release(&res);
 	matrix_release(&m);
-	strvec_clear(&branches);
-	strvec_clear(&releases);
+	strvec_clear(&c.releases);
+	common_opts_release(&co);
 	free(matrix_path);
 	return ret;
 }

@@ -188,7 +188,7 @@ int cmd_build(int argc, char **argv)
 
 	parse_options(&c, argc, argv);
 	if (setup_open(&st, c.co.matrix, c.co.repo) < 0 ||
-	    kbuild_config_load(&cfg, st.matrix_path, c.config) < 0)
+	    kbuild_config_from_matrix(&cfg, &st.matrix, c.config) < 0)
 		die("%s", error_last());
 	if (!c.co.targets.nr)
 		setup_default_targets(&c.co.targets, &st);

@@ -607,10 +607,10 @@ static json_t *write_run(struct run *r, const char *id, const char *results,
 static void load_steps(struct run *r)
 {
 	if (!r->no_build &&
-	    kbuild_config_load(&r->cfg, r->st.matrix_path, NULL) < 0)
+	    kbuild_config_from_matrix(&r->cfg, &r->st.matrix, NULL) < 0)
 		r->cfg_error = xstrdup(error_last());
 	if (!r->no_test &&
-	    selftest_set_load(&r->set, r->st.matrix_path, NULL) < 0)
+	    selftest_set_from_matrix(&r->set, &r->st.matrix, NULL) < 0)
 		r->set_error = xstrdup(error_last());
 	error_clear();
 }

@@ -463,12 +463,14 @@ int cmd_test(int argc, char **argv)
 			      .opts = SELFTEST_OPTS_INIT,
 			      .run = TESTRUN_INIT };
 	struct selftest_set set = SELFTEST_SET_INIT;
+	struct matrix m = MATRIX_INIT;
 	char *matrix_path;
 	int ret;
 
 	parse_options(&c, argc, argv);
 	matrix_path = matrix_find_path(c.co.matrix);
-	if (selftest_set_load(&set, matrix_path, c.set) < 0)
+	if (matrix_read(&m, matrix_path) < 0 ||
+	    selftest_set_from_matrix(&set, &m, c.set) < 0)
 		die("%s", error_last());
 	collect_kernels(&c);
 	c.opts.accel = resolve_accel(&c);
@@ -476,6 +478,7 @@ int cmd_test(int argc, char **argv)
 	ret = report(&c);
 	testrun_release(&c.run);
 	selftest_set_release(&set);
+	matrix_release(&m);
 	free(matrix_path);
 	common_opts_release(&c.co);
 	strvec_clear(&c.variants);

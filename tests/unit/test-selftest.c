@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <git2.h>
 
+#include "lib/matrix.h"
 #include "lib/selftest.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -68,6 +69,19 @@ static void test_parse_line(void **state)
 	assert_int_equal(selftest_parse(&t, "a$(reboot)", 1), -1);
 }
 
+/* The set `name` of the matrix file `path`, as the commands read it. */
+static int set_load(struct selftest_set *set, const char *path,
+		    const char *name)
+{
+	struct matrix m = MATRIX_INIT;
+	int ret = matrix_read(&m, path);
+
+	if (!ret)
+		ret = selftest_set_from_matrix(set, &m, name);
+	matrix_release(&m);
+	return ret;
+}
+
 static void test_load_set(void **state)
 {
 	struct selftest_set set = SELFTEST_SET_INIT;
@@ -88,13 +102,13 @@ static void test_load_set(void **state)
 				"\ttest = x86/dirty_log_page_splitting_test\n");
 
 	/* the first set by default */
-	assert_int_equal(selftest_set_load(&set, path, NULL), 0);
+	assert_int_equal(set_load(&set, path, NULL), 0);
 	assert_string_equal(set.name, "quick");
 	assert_string_equal(set.suite, "kvm");
 	assert_int_equal(set.nr, 1);
 	selftest_set_release(&set);
 
-	assert_int_equal(selftest_set_load(&set, path, "kvm-mmu"), 0);
+	assert_int_equal(set_load(&set, path, "kvm-mmu"), 0);
 	assert_int_equal(set.nr, 3);
 	assert_int_equal(set.retries, 2);
 	assert_int_equal(set.hugepages, 128);
@@ -106,7 +120,7 @@ static void test_load_set(void **state)
 			    "x86/dirty_log_page_splitting_test");
 	selftest_set_release(&set);
 
-	assert_int_equal(selftest_set_load(&set, path, "none"), -1);
+	assert_int_equal(set_load(&set, path, "none"), -1);
 	assert_non_null(strstr(error_last(), "no tests in selftests 'none'"));
 	selftest_set_release(&set);
 	free(path);
@@ -119,7 +133,7 @@ static void test_load_errors(void **state)
 					    "\ttest = a\n"
 					    "\ttest = a\n");
 
-	assert_int_equal(selftest_set_load(&set, path, NULL), -1);
+	assert_int_equal(set_load(&set, path, NULL), -1);
 	assert_non_null(strstr(error_last(), "selftests 's'"));
 	assert_non_null(strstr(error_last(), "twice"));
 	selftest_set_release(&set);
@@ -128,13 +142,13 @@ static void test_load_errors(void **state)
 	path = write_conf("bad2.conf", "[selftests \"s\"]\n"
 				       "\tretries = many\n"
 				       "\ttest = a\n");
-	assert_int_equal(selftest_set_load(&set, path, NULL), -1);
+	assert_int_equal(set_load(&set, path, NULL), -1);
 	assert_non_null(strstr(error_last(), "bad number 'many'"));
 	selftest_set_release(&set);
 	free(path);
 
 	path = write_conf("none.conf", "[matrix]\n\trepo =\n");
-	assert_int_equal(selftest_set_load(&set, path, NULL), -1);
+	assert_int_equal(set_load(&set, path, NULL), -1);
 	assert_non_null(strstr(error_last(), "no [selftests] section"));
 	selftest_set_release(&set);
 	free(path);

@@ -12,6 +12,7 @@
 #include <git2.h>
 
 #include "hunkmem.h"
+#include "util/lines.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/xalloc.h"
@@ -55,20 +56,7 @@ static size_t split(struct span **out, const char *buf, size_t len)
 /* Whitespace collapsed and trimmed; empty lines add nothing. */
 static void add_norm(struct strbuf *sb, const char *s, size_t n)
 {
-	bool space = false, any = false;
-
-	for (size_t i = 0; i < n; i++) {
-		if (isspace((unsigned char)s[i])) {
-			space = any;
-			continue;
-		}
-		if (space)
-			strbuf_addch(sb, ' ');
-		space = false;
-		any = true;
-		strbuf_addch(sb, s[i]);
-	}
-	if (any)
+	if (ws_normalize_add(sb, s, n))
 		strbuf_addch(sb, '\n');
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/kbuild.h"
+#include "lib/matrix.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/run-command.h"
@@ -116,99 +117,58 @@ static int parse_optional(struct kbuild_optional *o, const char *value)
 	return 0;
 }
 
-struct optional_ctx {
-	struct kbuild_config *c;
-	const char *path;
-	int ret;
-};
-
-static int add_optional(const git_config_entry *e, void *data)
+/* The fragment's path: as given, or beside the matrix file. */
+static int read_fragment(struct kbuild_config *c, const char *matrix_path,
+			 const char *v)
 {
-	struct optional_ctx *ctx = data;
-	struct kbuild_config *c = ctx->c;
+	const char *slash = strrchr(matrix_path, '/');
+	char *abs;
 
-	ALLOC_GROW(c->optional, c->optional_nr + 1, c->optional_alloc);
-	if (parse_optional(&c->optional[c->optional_nr], e->value) < 0) {
-		ctx->ret = error_set("%s: config '%s': bad optional '%s' "
-				     "(want OPTION or OPTION <op> X.Y)",
-				     ctx->path, c->name, e->value);
-		return -1;
+	if (*v == '/' || !slash)
+		c->fragment = xstrdup(v);
+	else
+		c->fragment = xstrfmt("%.*s/%s", (int)(slash - matrix_path),
+				      matrix_path, v);
+	if (strbuf_read_file(&c->fragment_text, c->fragment) < 0)
+		return error_prefix("config '%s': ", c->name);
+	if (c->fragment[0] != '/' && (abs = realpath(c->fragment, NULL))) {
+		free(c->fragment);
+		c->fragment = abs;
 	}
-	c->optional_nr++;
 	return 0;
 }
 
-static char *config_string(git_config *cfg, const char *key)
+int kbuild_config_from_matrix(struct kbuild_config *c, const struct matrix *m,
+			      const char *name)
 {
-	git_buf buf = { 0 };
-	char *s = NULL;
+	const char *v;
 
-	if (!git_config_get_string_buf(&buf, cfg, key)) {
-		s = xstrdup(buf.ptr);
-		git_buf_dispose(&buf);
-	}
-	return s;
-}
-
-int kbuild_config_load(struct kbuild_config *c, const char *path,
-		       const char *name)
-{
-	struct optional_ctx ctx = { c, path, 0 };
-	git_config *cfg = NULL;
-	char *key = NULL, *v = NULL;
-	int ret = -1;
-
-	if (git_config_open_ondisk(&cfg, path) < 0)
-		return error_git("cannot read matrix '%s'", path);
-	c->name = name ? xstrdup(name) : config_string(cfg, "matrix.config");
-	if (!c->name)
-		c->name = xstrdup("kvm-tiny");
-	key = xstrfmt("config.%s.base", c->name);
-	c->base = config_string(cfg, key);
-	if (!c->base) {
-		error_set("%s: no [config \"%s\"] with a base", path, c->name);
-		goto out;
-	}
-	free(key);
-	key = xstrfmt("config.%s.fragment", c->name);
-	v = config_string(cfg, key);
-	if (v && *v) {
-		const char *slash = strrchr(path, '/');
-
-		if (*v == '/' || !slash)
-			c->fragment = xstrdup(v);
-		else
-			c->fragment = xstrfmt("%.*s/%s", (int)(slash - path),
-					      path, v);
-		if (strbuf_read_file(&c->fragment_text, c->fragment) < 0) {
-			error_prefix("config '%s': ", c->name);
-			goto out;
-		}
-		if (c->fragment[0] != '/') {
-			char *abs = realpath(c->fragment, NULL);
-
-			if (abs) {
-				free(c->fragment);
-				c->fragment = abs;
-			}
-		}
-	}
-	free(v);
-	free(key);
-	key = xstrfmt("config.%s.selftests", c->name);
-	v = config_string(cfg, key);
+	v = name ? name : matrix_get(m, "matrix", "", "config");
+	c->name = xstrdup(v ? v : "kvm-tiny");
+	v = matrix_get(m, "config", c->name, "base");
+	if (!v)
+		return error_set("%s: no [config \"%s\"] with a base", m->path,
+				 c->name);
+	c->base = xstrdup(v);
+	v = matrix_get(m, "config", c->name, "fragment");
+	if (v && *v && read_fragment(c, m->path, v) < 0)
+		return -1;
+	v = matrix_get(m, "config", c->name, "selftests");
 	c->selftests = !v || strcmp(v, "none");
-	free(key);
-	key = xstrfmt("config.%s.optional", c->name);
-	git_config_get_multivar_foreach(cfg, key, NULL, add_optional, &ctx);
-	if (ctx.ret < 0)
-		goto out;
-	ret = 0;
-out:
-	free(key);
-	free(v);
-	git_config_free(cfg);
-	return ret;
+	for (size_t i = 0; i < m->entries_nr; i++) {
+		const struct matrix_entry *e = &m->entries[i];
+
+		if (strcmp(e->section, "config") || strcmp(e->sub, c->name) ||
+		    strcmp(e->key, "optional"))
+			continue;
+		ALLOC_GROW(c->optional, c->optional_nr + 1, c->optional_alloc);
+		if (parse_optional(&c->optional[c->optional_nr], e->value) < 0)
+			return error_set("%s: config '%s': bad optional '%s' "
+					 "(want OPTION or OPTION <op> X.Y)",
+					 m->path, c->name, e->value);
+		c->optional_nr++;
+	}
+	return 0;
 }
 
 bool kbuild_option_is_optional(const struct kbuild_config *c,

@@ -164,12 +164,14 @@ void kbuild_config_release(struct kbuild_config *c);
 
 /*
  * Read configuration `name` (NULL: the matrix's `config`, else
- * "kvm-tiny") from the matrix file at `path`. Returns 0, or -1 with an
- * error naming the file and section (no such section, no base, a
- * fragment that cannot be read, a bad `optional`).
+ * "kvm-tiny") from the matrix `m` (matrix_read() or matrix_load()). A
+ * relative fragment is found beside the matrix file. Returns 0, or -1
+ * with an error naming the file and section (no such section, no base,
+ * a fragment that cannot be read, a bad `optional`).
  */
-int kbuild_config_load(struct kbuild_config *c, const char *path,
-		       const char *name);
+struct matrix;
+int kbuild_config_from_matrix(struct kbuild_config *c, const struct matrix *m,
+			      const char *name);
 
 /* Whether `option` (no CONFIG_) may be missing on `version` (6012). */
 bool kbuild_option_is_optional(const struct kbuild_config *c,

@@ -51,6 +51,13 @@ void matrix_release(struct matrix *m)
 		branch_free(m->branches[i]);
 	free(m->sources);
 	free(m->branches);
+	for (size_t i = 0; i < m->entries_nr; i++) {
+		free(m->entries[i].section);
+		free(m->entries[i].sub);
+		free(m->entries[i].key);
+		free(m->entries[i].value);
+	}
+	free(m->entries);
 	free(m->path);
 	free(m->repo);
 	free(m->trees);
@@ -114,14 +121,7 @@ static struct matrix_branch *branch_get(struct matrix *m, const char *name)
 }
 
 /* One config entry, split: section.subsection.key (subsection may be ""). */
-struct matrix_key {
-	const char *section;
-	const char *sub;
-	const char *key;
-	const char *value; /* "" when absent */
-};
-
-static int parse_matrix(struct matrix *m, const struct matrix_key *k)
+static int parse_matrix(struct matrix *m, const struct matrix_entry *k)
 {
 	if (*k->sub)
 		return 0;
@@ -155,7 +155,7 @@ static int parse_matrix(struct matrix *m, const struct matrix_key *k)
 	return 0;
 }
 
-static int parse_release(struct matrix *m, const struct matrix_key *k)
+static int parse_release(struct matrix *m, const struct matrix_entry *k)
 {
 	char **field;
 
@@ -174,7 +174,7 @@ static int parse_release(struct matrix *m, const struct matrix_key *k)
 	return 0;
 }
 
-static int parse_branch(struct matrix *m, const struct matrix_key *k)
+static int parse_branch(struct matrix *m, const struct matrix_entry *k)
 {
 	struct matrix_branch *b;
 
@@ -196,38 +196,37 @@ static int parse_branch(struct matrix *m, const struct matrix_key *k)
 
 static const struct {
 	const char *section;
-	int (*fn)(struct matrix *m, const struct matrix_key *k);
+	int (*fn)(struct matrix *m, const struct matrix_entry *k);
 } handlers[] = {
 	{ "matrix", parse_matrix },
 	{ "release", parse_release },
 	{ "branch", parse_branch },
 };
 
-static int dispatch(struct matrix *m, const git_config_entry *e)
+static int dispatch(struct matrix *m, const struct matrix_entry *e)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(handlers); i++)
+		if (!strcmp(handlers[i].section, e->section))
+			return handlers[i].fn(m, e);
+	return 0;
+}
+
+/* "section.sub.key" (sub may have dots, or be absent) as an entry. */
+static void add_entry(struct matrix *m, const git_config_entry *e)
 {
 	const char *name = e->name;
-	const char *dot1 = strchr(name, '.');
-	const char *dot2 = strrchr(name, '.');
-	char *section, *sub;
-	struct matrix_key k;
-	int ret = 0;
+	const char *dot1 = strchr(name, '.'), *dot2 = strrchr(name, '.');
+	struct matrix_entry *x;
 
 	if (!dot1)
-		return 0;
-	section = xstrndup(name, dot1 - name);
-	sub = dot2 > dot1 ? xstrndup(dot1 + 1, dot2 - dot1 - 1) : xstrdup("");
-	k.section = section;
-	k.sub = sub;
-	k.key = dot2 + 1;
-	k.value = e->value ? e->value : "";
-	for (size_t i = 0; i < ARRAY_SIZE(handlers); i++)
-		if (!strcmp(handlers[i].section, section)) {
-			ret = handlers[i].fn(m, &k);
-			break;
-		}
-	free(section);
-	free(sub);
-	return ret;
+		return;
+	ALLOC_GROW(m->entries, m->entries_nr + 1, m->entries_alloc);
+	x = &m->entries[m->entries_nr++];
+	x->section = xstrndup(name, dot1 - name);
+	x->sub = dot2 > dot1 ? xstrndup(dot1 + 1, dot2 - dot1 - 1) :
+			       xstrdup("");
+	x->key = xstrdup(dot2 + 1);
+	x->value = xstrdup(e->value ? e->value : "");
 }
 
 static int check_ref(const struct matrix *m, const char *what,
@@ -292,7 +291,7 @@ static int resolve(struct matrix *m)
 	return 0;
 }
 
-int matrix_load(struct matrix *m, const char *path)
+int matrix_read(struct matrix *m, const char *path)
 {
 	git_config *cfg = NULL;
 	git_config_iterator *it = NULL;
@@ -304,26 +303,45 @@ int matrix_load(struct matrix *m, const char *path)
 		error_set("matrix '%s' does not exist", path);
 		goto out;
 	}
-	if (git_config_open_ondisk(&cfg, path) < 0) {
-		error_git("cannot read matrix '%s'", path);
-		goto out;
-	}
-	if (git_config_iterator_new(&it, cfg) < 0) {
+	if (git_config_open_ondisk(&cfg, path) < 0 ||
+	    git_config_iterator_new(&it, cfg) < 0) {
 		error_git("cannot read matrix '%s'", path);
 		goto out;
 	}
 	while (!(err = git_config_next(&e, it)))
-		if (dispatch(m, e) < 0)
-			goto out;
+		add_entry(m, e);
 	if (err != GIT_ITEROVER) {
 		error_git("cannot read matrix '%s'", path);
 		goto out;
 	}
-	ret = resolve(m);
+	ret = 0;
 out:
 	git_config_iterator_free(it);
 	git_config_free(cfg);
 	return ret;
+}
+
+int matrix_load(struct matrix *m, const char *path)
+{
+	if (matrix_read(m, path) < 0)
+		return -1;
+	for (size_t i = 0; i < m->entries_nr; i++)
+		if (dispatch(m, &m->entries[i]) < 0)
+			return -1;
+	return resolve(m);
+}
+
+const char *matrix_get(const struct matrix *m, const char *section,
+		       const char *sub, const char *key)
+{
+	for (size_t i = m->entries_nr; i-- > 0;) {
+		const struct matrix_entry *e = &m->entries[i];
+
+		if (!strcmp(e->section, section) && !strcmp(e->sub, sub) &&
+		    !strcmp(e->key, key))
+			return e->value;
+	}
+	return NULL;
 }
 
 char *matrix_find_path(const char *opt)

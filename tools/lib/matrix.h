@@ -19,9 +19,11 @@
  *		release = 6.12.111	# multi-valued, oldest first
  *		release = 6.12.117
  *
- * Sections and keys it does not know are ignored, so later features add
- * their own sections to the same file: add a handler to the table in
- * matrix.c and fields here.
+ * The file is read here only (matrix_read()): every value is kept in
+ * m->entries, and the sections of other modules are read from there:
+ * [config "<name>"] by kbuild_config_from_matrix() and [selftests
+ * "<name>"] by selftest_set_from_matrix(). Sections and keys nobody
+ * knows are ignored.
  *
  *	struct matrix m = MATRIX_INIT;
  *	if (matrix_load(&m, path) < 0)
@@ -48,8 +50,23 @@ struct matrix_branch {
 	size_t names_nr, names_alloc;
 };
 
+/* One value of the file: [section "sub"] key = value. */
+struct matrix_entry {
+	char *section;	/* lower case, as git-config makes it */
+	char *sub;	/* "" when the section has none */
+	char *key;	/* lower case */
+	char *value;
+};
+
 struct matrix {
 	char *path;	/* the file it was read from */
+	/*
+	 * Every value of the file, in order: the sections this module
+	 * interprets and the others, [config] (kbuild.h) and [selftests]
+	 * (selftest.h), which their modules read from here.
+	 */
+	struct matrix_entry *entries;
+	size_t entries_nr, entries_alloc;
 	/*
 	 * The user's own repository (absolute; a relative `repo` resolves
 	 * against the matrix file's directory), or NULL for the default one.
@@ -81,6 +98,16 @@ void matrix_release(struct matrix *m);
  * branches, a name that cannot be a ref.
  */
 int matrix_load(struct matrix *m, const char *path);
+
+/*
+ * Only read `path`'s values into m->entries (the one reader of the
+ * file); nothing is interpreted. Returns 0, or -1 with an error.
+ */
+int matrix_read(struct matrix *m, const char *path);
+
+/* The last value of section.sub.key (sub "" for none), or NULL. */
+const char *matrix_get(const struct matrix *m, const char *section,
+		       const char *sub, const char *key);
 
 /* Lookups; NULL when absent. Borrowed. */
 struct matrix_source *matrix_find_source(const struct matrix *m,

@@ -11,6 +11,7 @@
 
 #include "apply.h"
 #include "review.h"
+#include "util/lines.h"
 #include "util/error.h"
 #include "util/xalloc.h"
 
@@ -85,23 +86,12 @@ static char *line_key(const struct patch_line *l, const char *text, size_t len,
 		      bool ignore_ws)
 {
 	struct strbuf sb = STRBUF_INIT;
-	bool blank = false;
 
 	strbuf_addch(&sb, l->kind);
-	if (!ignore_ws) {
+	if (ignore_ws)
+		ws_normalize_add(&sb, text, len);
+	else
 		strbuf_add(&sb, text, len);
-		return strbuf_detach(&sb, NULL);
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (isspace((unsigned char)text[i])) {
-			blank = true;
-			continue;
-		}
-		if (blank && sb.len > 1)
-			strbuf_addch(&sb, ' ');
-		blank = false;
-		strbuf_addch(&sb, text[i]);
-	}
 	return strbuf_detach(&sb, NULL);
 }
 

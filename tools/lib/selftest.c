@@ -12,6 +12,7 @@
 
 #include <git2.h>
 
+#include "lib/matrix.h"
 #include "lib/results.h"
 #include "lib/selftest.h"
 #include "util/error.h"
@@ -171,21 +172,6 @@ out:
 	return ret;
 }
 
-/* "selftests.<set>.<key>": the set and the key, or false. */
-static bool split_name(const char *full, char **set, const char **key)
-{
-	const char *rest, *dot;
-
-	if (!skip_prefix(full, "selftests.", &rest))
-		return false;
-	dot = strrchr(rest, '.');
-	if (!dot || dot == rest)
-		return false;
-	*set = xstrndup(rest, dot - rest);
-	*key = dot + 1;
-	return true;
-}
-
 static int set_option(struct selftest_set *set, const char *key,
 		      const char *value)
 {
@@ -229,65 +215,34 @@ static int set_option(struct selftest_set *set, const char *key,
 	return 0;
 }
 
-int selftest_set_load(struct selftest_set *set, const char *path,
-		      const char *name)
+int selftest_set_from_matrix(struct selftest_set *set,
+			     const struct matrix *m, const char *name)
 {
-	git_config *cfg = NULL;
-	git_config_iterator *it = NULL;
-	git_config_entry *e;
-	char *chosen = name ? xstrdup(name) : NULL;
-	int ret = -1, r;
+	const char *chosen = name;
 
-	if (git_config_open_ondisk(&cfg, path) < 0) {
-		error_git("cannot read matrix '%s'", path);
-		goto out;
-	}
-	if (git_config_iterator_glob_new(&it, cfg, "^selftests\\..*") < 0) {
-		error_git("cannot read matrix '%s'", path);
-		goto out;
-	}
-	while ((r = git_config_next(&e, it)) == 0) {
-		char *sname;
-		const char *key;
+	for (size_t i = 0; i < m->entries_nr; i++) {
+		const struct matrix_entry *e = &m->entries[i];
 
-		if (!split_name(e->name, &sname, &key))
+		if (strcmp(e->section, "selftests"))
 			continue;
 		if (!chosen)
-			chosen = xstrdup(sname);
-		if (strcmp(sname, chosen)) {
-			free(sname);
+			chosen = e->sub;
+		if (strcmp(e->sub, chosen))
 			continue;
-		}
-		free(sname);
-		if (set_option(set, key, e->value ? e->value : "") < 0) {
-			error_prefix("matrix '%s', selftests '%s': ", path,
-				     chosen);
-			goto out;
-		}
+		if (set_option(set, e->key, e->value) < 0)
+			return error_prefix("matrix '%s', selftests '%s': ",
+					    m->path, chosen);
 	}
-	if (r != GIT_ITEROVER) {
-		error_git("cannot read matrix '%s'", path);
-		goto out;
-	}
-	if (!chosen) {
-		error_set("matrix '%s' has no [selftests] section", path);
-		goto out;
-	}
-	if (!set->nr) {
-		error_set("matrix '%s': no tests in selftests '%s'", path,
-			  chosen);
-		goto out;
-	}
-	set->name = chosen;
-	chosen = NULL;
+	if (!chosen)
+		return error_set("matrix '%s' has no [selftests] section",
+				 m->path);
+	if (!set->nr)
+		return error_set("matrix '%s': no tests in selftests '%s'",
+				 m->path, chosen);
+	set->name = xstrdup(chosen);
 	if (!set->suite)
 		set->suite = xstrdup("kvm");
-	ret = 0;
-out:
-	free(chosen);
-	git_config_iterator_free(it);
-	git_config_free(cfg);
-	return ret;
+	return 0;
 }
 
 char *selftest_find_binary(const char *dir, const char *name)

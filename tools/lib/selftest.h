@@ -38,14 +38,19 @@
  *
  *	struct selftest_set set = SELFTEST_SET_INIT;
  *	struct selftest_run base = SELFTEST_RUN_INIT, ser = SELFTEST_RUN_INIT;
+ *	struct selftest_opts opts = SELFTEST_OPTS_INIT;
  *
- *	if (selftest_set_load(&set, matrix_path, NULL) < 0)
- *		die(...);
- *	selftest_run_set(&base, "linux-6.12.y@v6.12.111", "baseline");
- *	... base.kernel = ...; base.selftests = ...;
- *	if (selftest_run(&base, &set, &opts) < 0) die(...);
+ *	if (selftest_set_from_matrix(&set, &matrix, NULL) < 0)
+ *		return -1;
+ *	base.target = xstrdup("linux-6.12.y@v6.12.111");
+ *	base.variant = xstrdup("baseline");
+ *	... base.kernel, base.selftests, base.dir ...
+ *	if (selftest_run(&base, &set, &opts) < 0)
+ *		return -1;
  *	... the same for ser ...
- *	selftest_compare(&cmp, &base, &ser);
+ *	cmp = selftest_compare_to_json(&base, &ser, NULL);
+ *
+ * (testrun.h does this for many kernels, in the results layout.)
  *
  * Results, under results/test/<target>/<variant>/ (variant: baseline or
  * series): console.log (the serial console of every boot), ktap.log (the
@@ -176,11 +181,12 @@ void selftest_set_release(struct selftest_set *set);
 
 /*
  * Read the set `name` (NULL: the first [selftests] section) from the
- * matrix file `path`. Returns 0, or -1 with an error naming the file
- * and the set (no such set, an empty one, a bad option or number).
+ * matrix `m` (matrix_read()). Returns 0, or -1 with an error naming the
+ * file and the set (no such set, an empty one, a bad option or number).
  */
-int selftest_set_load(struct selftest_set *set, const char *path,
-		      const char *name);
+struct matrix;
+int selftest_set_from_matrix(struct selftest_set *set,
+			     const struct matrix *m, const char *name);
 
 /* Parse one `test` value into `t` (fresh). Returns 0 or -1. */
 int selftest_parse(struct selftest *t, const char *value,

@@ -6,25 +6,31 @@
 #include "lines.h"
 #include "xalloc.h"
 
-char *ws_normalize(const char *p, size_t len, size_t *out_len)
+size_t ws_normalize_add(struct strbuf *sb, const char *p, size_t len)
 {
-	char *s = xmalloc(len + 1);
-	size_t n = 0;
+	size_t start = sb->len;
 	bool space = false;
 
 	for (size_t i = 0; i < len; i++) {
 		if (isspace((unsigned char)p[i])) {
-			space = n > 0;
+			space = sb->len > start;
 			continue;
 		}
 		if (space)
-			s[n++] = ' ';
+			strbuf_addch(sb, ' ');
 		space = false;
-		s[n++] = p[i];
+		strbuf_addch(sb, p[i]);
 	}
-	s[n] = '\0';
-	*out_len = n;
-	return s;
+	return sb->len - start;
+}
+
+char *ws_normalize(const char *p, size_t len, size_t *out_len)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_grow(&sb, len + 1);
+	ws_normalize_add(&sb, p, len);
+	return strbuf_detach(&sb, out_len);
 }
 
 void lines_split(struct lines *t, const char *buf, size_t len)

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strbuf.h"
+
 /*
  * lines: a buffer seen as lines, each also in the whitespace-normalised
  * form that code comparisons use (ws_normalize()). The lines point into
@@ -42,6 +44,8 @@ void lines_release(struct lines *t);
  * indentation or alignment moved. Caller frees; *out_len gets its length.
  */
 char *ws_normalize(const char *p, size_t len, size_t *out_len);
+/* The same, added to `sb`; returns how many bytes it added. */
+size_t ws_normalize_add(struct strbuf *sb, const char *p, size_t len);
 
 /*
  * A line of code that proves nothing when found elsewhere (`s` is

@@ -81,6 +81,18 @@ static void __attribute__((noreturn)) keep(pid_t pid)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
 }
 
+/* Close every fd from `low` up, except `keep` (when >= 0). */
+static void close_from(int low, int keep)
+{
+	if (keep >= low) {
+		if (keep > low)
+			close_range(low, keep - 1, 0);
+		close_range(keep + 1, ~0U, 0);
+	} else {
+		close_range(low, ~0U, 0);
+	}
+}
+
 /* In the child: never returns. */
 static void __attribute__((noreturn))
 exec_child(struct child_process *cp, int out_fd, int in_fd, int err_pipe,
@@ -104,10 +116,12 @@ exec_child(struct child_process *cp, int out_fd, int in_fd, int err_pipe,
 	if (pid < 0)
 		goto fail;
 	if (pid) {
-		/* The program reports a failed exec; we hold nothing open. */
-		close(err_pipe);
-		if (out_fd >= 0)
-			close(out_fd);
+		/*
+		 * The program reports a failed exec; we hold nothing open
+		 * but the fd we keep: an inherited end of the parent's
+		 * stdin pipe would keep the program from ever seeing EOF.
+		 */
+		close_from(3, cp->keep_fd);
 		keep(pid);
 	}
 	sa.sa_handler = SIG_DFL;

@@ -312,12 +312,16 @@ static void boot_all(struct test_cmd *c, const struct selftest_set *set)
 			 set->nr == 1 ? "" : "s");
 		if (testrun_boot(&c->run, i, set, &c->opts) < 0)
 			die("%s", error_last());
+
 		progress("[%zu/%zu] %s (%s): %s in %.0f s (boot to first test "
 			 "%.1f s)",
 			 i + 1, c->run.nr, k->target, k->variant,
 			 selftest_run_verdict(r), r->total_s,
 			 r->boots_nr ? r->boots[0].first_test_s : -1.0);
 	}
+	/* `pt` ends here. */
+	c->opts.progress = NULL;
+	c->opts.data = NULL;
 }
 
 static void print_target(const struct selftest_run *base,

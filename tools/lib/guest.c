@@ -25,6 +25,7 @@
 #include "lib/guest.h"
 #include "util/error.h"
 #include "util/fsutil.h"
+#include "util/run-command.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -464,80 +465,6 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Start argv with stdout and stderr on a pipe; -1 with the error set. */
-static pid_t spawn(const struct strvec *argv, int *out_fd)
-{
-	int out[2], err[2], child_errno = 0, status;
-	pid_t pid;
-
-	if (pipe2(out, O_CLOEXEC) < 0)
-		return error_errno("cannot create pipe for '%s'", argv->v[0]);
-	if (pipe2(err, O_CLOEXEC) < 0) {
-		close(out[0]);
-		close(out[1]);
-		return error_errno("cannot create pipe for '%s'", argv->v[0]);
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		error_errno("cannot fork '%s'", argv->v[0]);
-		close(out[0]);
-		close(out[1]);
-		close(err[0]);
-		close(err[1]);
-		return -1;
-	}
-	if (!pid) {
-		int fd = open("/dev/null", O_RDONLY);
-
-		setpgid(0, 0);
-		/* Die with us: a killed run leaves no make or QEMU behind. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		signal(SIGPIPE, SIG_DFL);
-		if (fd >= 0)
-			dup2(fd, 0);
-		dup2(out[1], 1);
-		dup2(out[1], 2);
-		execvp(argv->v[0], argv->v);
-		child_errno = errno;
-		if (write(err[1], &child_errno, sizeof(child_errno)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	close(out[1]);
-	close(err[1]);
-	if (read(err[0], &child_errno, sizeof(child_errno)) ==
-	    sizeof(child_errno)) {
-		close(err[0]);
-		close(out[0]);
-		waitpid(pid, &status, 0);
-		errno = child_errno;
-		return error_errno("cannot run '%s'", argv->v[0]);
-	}
-	close(err[0]);
-	*out_fd = out[0];
-	return pid;
-}
-
-/* Kill QEMU's process group: SIGTERM, then SIGKILL after two seconds. */
-static int kill_group(pid_t pid)
-{
-	int status = 0;
-
-	kill(-pid, SIGTERM);
-	for (int i = 0; i < 20; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			goto reaped;
-		usleep(100 * 1000);
-	}
-	kill(-pid, SIGKILL);
-	waitpid(pid, &status, 0);
-reaped:
-	kill(-pid, SIGKILL); /* anything it left behind */
-	return status;
-}
-
 /* The state of one boot's console stream. */
 struct stream {
 	struct guest_run *run;
@@ -691,17 +618,14 @@ static bool overdue(struct stream *st, double now)
 }
 
 /* How the boot ended, once QEMU is gone. */
-static void settle(struct stream *st, bool killed, int status,
-		   const struct strbuf *tail)
+static void settle(struct stream *st, bool killed,
+		   const struct child_process *cp, const struct strbuf *tail)
 {
 	struct guest_run *run = st->run;
 	size_t i;
 
-	if (WIFEXITED(status)) {
-		run->exit_code = WEXITSTATUS(status);
-	} else if (WIFSIGNALED(status)) {
-		run->signal = WTERMSIG(status);
-	}
+	run->exit_code = cp->exit_code;
+	run->signal = cp->signal;
 	for (i = 0; i < run->console.events_nr; i++)
 		if (run->console.events[i].kind == CONSOLE_PANIC)
 			break;
@@ -746,14 +670,14 @@ static void keep_tail(struct strbuf *tail, const char *buf, size_t len)
 	strbuf_trim(tail);
 }
 
-static int stream_loop(struct stream *st, pid_t pid, int fd, int log_fd)
+static int stream_loop(struct stream *st, struct child_process *cp, int log_fd)
 {
 	struct strbuf tail = STRBUF_INIT;
 	bool killed = false;
-	int status = 0, ret = 0;
+	int ret = 0;
 
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = { .fd = cp->out_fd, .events = POLLIN };
 		char buf[8192];
 		ssize_t r;
 
@@ -762,7 +686,7 @@ static int stream_loop(struct stream *st, pid_t pid, int fd, int log_fd)
 			break;
 		}
 		if (pfd.revents) {
-			r = read(fd, buf, sizeof(buf));
+			r = read(cp->out_fd, buf, sizeof(buf));
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r <= 0)
@@ -780,16 +704,17 @@ static int stream_loop(struct stream *st, pid_t pid, int fd, int log_fd)
 			break;
 		}
 	}
+	/* QEMU and whatever it started: SIGKILL after two seconds. */
 	if (killed || ret < 0)
-		status = kill_group(pid);
+		kill_command(cp, 2000);
 	else
-		waitpid(pid, &status, 0);
+		finish_command(cp);
 	if (st->line.len) {
 		stream_line(st, st->line.buf, st->line.len);
 		strbuf_reset(&st->line);
 	}
 	if (ret == 0)
-		settle(st, killed, status, &tail);
+		settle(st, killed, cp, &tail);
 	strbuf_release(&tail);
 	return ret;
 }
@@ -799,8 +724,8 @@ int guest_boot(struct guest_run *run, const struct guest_boot_opts *o)
 	struct stream st = {
 		.run = run, .o = o, .kp = KTAP_PARSER_INIT, .line = STRBUF_INIT
 	};
-	int fd = -1, log_fd = -1, ret = -1;
-	pid_t pid;
+	struct child_process cp = CHILD_PROCESS_INIT;
+	int log_fd = -1, ret = -1;
 
 	guest_qemu_argv(&run->argv, o);
 	if (o->console_log) {
@@ -813,17 +738,18 @@ int guest_boot(struct guest_run *run, const struct guest_boot_opts *o)
 	}
 	st.start = st.last_event = now_s();
 	st.last_result = o->first ? o->first - 1 : 0;
-	pid = spawn(&run->argv, &fd);
-	if (pid < 0)
+	strvec_pushv(&cp.args, (const char *const *)run->argv.v);
+	cp.stream = true;
+	if (start_command(&cp) < 0)
 		goto out;
-	ret = stream_loop(&st, pid, fd, log_fd);
-	close(fd);
+	ret = stream_loop(&st, &cp, log_fd);
 	console_scanner_finish(&run->console);
 	ktap_parser_finish(&st.kp, &run->ktap);
 	run->total_s = now_s() - st.start;
 out:
 	if (log_fd >= 0 && close(log_fd) < 0 && ret == 0)
 		ret = error_errno("cannot write '%s'", o->console_log);
+	child_process_release(&cp);
 	ktap_parser_release(&st.kp);
 	strbuf_release(&st.line);
 	free(st.current_name);

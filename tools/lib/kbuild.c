@@ -2307,44 +2307,6 @@ static void report_progress(struct kbuild_run *r, struct worker *workers,
 	}
 }
 
-/*
- * Our children lead their own process groups (run-command.h): end each
- * group, found by its leader's parent, which is us.
- */
-static void kill_children(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	pid_t self = getpid();
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char *path, buf[512], *p;
-		int fd;
-		ssize_t n;
-		long ppid;
-
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		path = xstrfmt("/proc/%s/stat", e->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		free(path);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		/* "pid (comm) state ppid ...": comm may hold spaces. */
-		p = strrchr(buf, ')');
-		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 && ppid == self)
-			kill(-(pid_t)atol(e->d_name), SIGTERM);
-	}
-	closedir(d);
-}
-
 static void group_jobs(struct kbuild_run *r)
 {
 	r->group_start = xcalloc(r->nr + 1, sizeof(*r->group_start));
@@ -2435,7 +2397,7 @@ int kbuild_run(struct kbuild_job *jobs, size_t nr, const char *repo_path,
 			r.next_group = r.groups;
 			r.interrupted = true;
 			pthread_mutex_unlock(&r.lock);
-			kill_children();
+			kill_all_commands();
 		}
 		if (opts->progress)
 			report_progress(&r, workers, nw);

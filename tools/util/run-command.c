@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,8 @@ exec_child(struct child_process *cp, int out_fd, int in_fd, int err_pipe,
 		dup2(fd, 2);
 	} else if (out_fd >= 0) {
 		dup2(out_fd, 1);
+		if (cp->stream)
+			dup2(out_fd, 2);
 	}
 	if (cp->no_stderr) {
 		fd = open("/dev/null", O_WRONLY);
@@ -159,129 +162,234 @@ fail:
 	_exit(127);
 }
 
-static void kill_group(pid_t pid)
-{
-	int status;
+/*
+ * The groups we started and have not reaped, for kill_all_commands():
+ * any thread may start commands.
+ */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t *live;
+static size_t live_nr, live_alloc;
 
-	kill(-pid, SIGTERM);
-	for (int i = 0; i < 50; i++) {
-		if (waitpid(pid, &status, WNOHANG) != 0)
-			break;
-		usleep(100 * 1000);
+static void live_add(pid_t pid)
+{
+	pthread_mutex_lock(&live_lock);
+	if (live_nr == live_alloc) {
+		size_t n = live_alloc ? 2 * live_alloc : 16;
+		pid_t *v = realloc(live, n * sizeof(*v));
+
+		if (!v) {
+			/* Not tracked: PR_SET_PDEATHSIG still ends it. */
+			pthread_mutex_unlock(&live_lock);
+			return;
+		}
+		live = v;
+		live_alloc = n;
 	}
-	kill(-pid, SIGKILL);
+	live[live_nr++] = pid;
+	pthread_mutex_unlock(&live_lock);
 }
 
-int run_command(struct child_process *cp)
+static void live_remove(pid_t pid)
+{
+	pthread_mutex_lock(&live_lock);
+	for (size_t i = 0; i < live_nr; i++)
+		if (live[i] == pid) {
+			live[i] = live[--live_nr];
+			break;
+		}
+	if (!live_nr) {
+		free(live);
+		live = NULL;
+		live_alloc = 0;
+	}
+	pthread_mutex_unlock(&live_lock);
+}
+
+void kill_all_commands(void)
+{
+	pthread_mutex_lock(&live_lock);
+	for (size_t i = 0; i < live_nr; i++)
+		kill(-live[i], SIGTERM);
+	pthread_mutex_unlock(&live_lock);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int start_command(struct child_process *cp)
 {
 	int out_pipe[2] = { -1, -1 }, in_pipe[2] = { -1, -1 };
 	int err_pipe[2] = { -1, -1 };
-	unsigned long start = now_ms();
-	size_t in_off = 0;
-	int status = 0, child_errno = 0;
+	int child_errno = 0, status;
+	bool want_out = (cp->out || cp->stream) && !cp->log_path;
 	pid_t pid, parent = getpid();
 
 	cp->exit_code = -1;
 	cp->signal = 0;
 	cp->timed_out = false;
+	cp->pid = -1;
+	cp->out_fd = cp->in_fd = -1;
+	cp->in_off = 0;
 	if (!cp->args.nr)
 		return error_set("run_command: empty command");
 	if (pipe2(err_pipe, O_CLOEXEC) < 0 ||
-	    (cp->out && !cp->log_path && pipe2(out_pipe, O_CLOEXEC) < 0) ||
-	    (cp->in && pipe2(in_pipe, O_CLOEXEC) < 0))
-		return error_errno("cannot create pipe for '%s'",
-				   cp->args.v[0]);
-
+	    (want_out && pipe2(out_pipe, O_CLOEXEC) < 0) ||
+	    (cp->in && pipe2(in_pipe, O_CLOEXEC) < 0)) {
+		error_errno("cannot create pipe for '%s'", cp->args.v[0]);
+		goto fail;
+	}
+	cp->started_ms = now_ms();
 	fflush(NULL);
 	pid = fork();
-	if (pid < 0)
-		return error_errno("cannot fork '%s'", cp->args.v[0]);
+	if (pid < 0) {
+		error_errno("cannot fork '%s'", cp->args.v[0]);
+		goto fail;
+	}
 	if (!pid)
 		exec_child(cp, out_pipe[1], in_pipe[0], err_pipe[1], parent);
 	setpgid(pid, pid);
-	close(err_pipe[1]);
-	if (out_pipe[1] >= 0)
-		close(out_pipe[1]);
-	if (in_pipe[0] >= 0)
-		close(in_pipe[0]);
+	live_add(pid);
+	close_fd(&err_pipe[1]);
+	close_fd(&out_pipe[1]);
+	close_fd(&in_pipe[0]);
 	if (read(err_pipe[0], &child_errno, sizeof(child_errno)) ==
 	    sizeof(child_errno)) {
-		close(err_pipe[0]);
 		waitpid(pid, &status, 0);
+		live_remove(pid);
 		errno = child_errno;
-		return error_errno("cannot run '%s'", cp->args.v[0]);
+		error_errno("cannot run '%s'", cp->args.v[0]);
+		goto fail;
 	}
-	close(err_pipe[0]);
-
-	for (;;) {
-		struct pollfd pfd[2];
-		int n = 0, w;
-
-		if (out_pipe[0] >= 0) {
-			pfd[n].fd = out_pipe[0];
-			pfd[n++].events = POLLIN;
-		}
-		if (in_pipe[1] >= 0) {
-			pfd[n].fd = in_pipe[1];
-			pfd[n++].events = POLLOUT;
-		}
-		poll(pfd, n, 50);
-		for (int i = 0; i < n; i++) {
-			if (pfd[i].fd == out_pipe[0] && pfd[i].revents) {
-				char buf[8192];
-				ssize_t r = read(out_pipe[0], buf, sizeof(buf));
-
-				if (r > 0) {
-					strbuf_add(cp->out, buf, r);
-				} else if (r == 0 || errno != EINTR) {
-					close(out_pipe[0]);
-					out_pipe[0] = -1;
-				}
-			} else if (pfd[i].fd == in_pipe[1] && pfd[i].revents) {
-				ssize_t r = write(in_pipe[1],
-						  cp->in->buf + in_off,
-						  cp->in->len - in_off);
-
-				if (r > 0)
-					in_off += r;
-				if (r < 0 || in_off == cp->in->len) {
-					close(in_pipe[1]);
-					in_pipe[1] = -1;
-				}
-			}
-		}
-		if (in_pipe[1] >= 0 && in_off == cp->in->len) {
-			close(in_pipe[1]);
-			in_pipe[1] = -1;
-		}
-		w = waitpid(pid, &status, out_pipe[0] >= 0 ? WNOHANG : WNOHANG);
-		if (w == pid && out_pipe[0] < 0)
-			break;
-		if (w == pid) {
-			/* Drain what is left, then stop. */
-			strbuf_read_fd(cp->out, out_pipe[0]);
-			close(out_pipe[0]);
-			out_pipe[0] = -1;
-			break;
-		}
-		if (cp->timeout_ms && now_ms() - start > cp->timeout_ms) {
-			cp->timed_out = true;
-			kill_group(pid);
-			waitpid(pid, &status, 0);
-			break;
-		}
-	}
-	if (out_pipe[0] >= 0)
-		close(out_pipe[0]);
-	if (in_pipe[1] >= 0)
-		close(in_pipe[1]);
-	/* Whatever the leader left behind goes with it. */
-	kill(-pid, SIGKILL);
-	cp->elapsed_ms = now_ms() - start;
-	if (WIFEXITED(status)) {
-		cp->exit_code = WEXITSTATUS(status);
-	} else if (WIFSIGNALED(status)) {
-		cp->signal = WTERMSIG(status);
-	}
+	close_fd(&err_pipe[0]);
+	cp->pid = pid;
+	cp->out_fd = out_pipe[0];
+	cp->in_fd = in_pipe[1];
 	return 0;
+fail:
+	for (int i = 0; i < 2; i++) {
+		close_fd(&err_pipe[i]);
+		close_fd(&out_pipe[i]);
+		close_fd(&in_pipe[i]);
+	}
+	return -1;
+}
+
+/* Reap the keeper; the results from its status. */
+static int reap(struct child_process *cp, int options)
+{
+	int status = 0;
+	pid_t w;
+
+	while ((w = waitpid(cp->pid, &status, options)) < 0 && errno == EINTR)
+		;
+	if (w != cp->pid)
+		return 0;
+	/* Whatever the program left behind in its group goes with it. */
+	kill(-cp->pid, SIGKILL);
+	live_remove(cp->pid);
+	cp->pid = -1;
+	cp->elapsed_ms = now_ms() - cp->started_ms;
+	if (WIFEXITED(status))
+		cp->exit_code = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status))
+		cp->signal = WTERMSIG(status);
+	close_fd(&cp->in_fd);
+	return 1;
+}
+
+int finish_command(struct child_process *cp)
+{
+	if (cp->pid > 0)
+		reap(cp, 0);
+	close_fd(&cp->out_fd);
+	close_fd(&cp->in_fd);
+	return 0;
+}
+
+int kill_command(struct child_process *cp, unsigned long grace_ms)
+{
+	if (cp->pid > 0) {
+		kill(-cp->pid, SIGTERM);
+		for (unsigned long t = 0; t < grace_ms; t += 100) {
+			if (reap(cp, WNOHANG))
+				break;
+			usleep(100 * 1000);
+		}
+		if (cp->pid > 0) {
+			kill(-cp->pid, SIGKILL);
+			reap(cp, 0);
+		}
+	}
+	return finish_command(cp);
+}
+
+/* One round of feeding stdin and reading stdout; the pipes close at EOF. */
+static void pump(struct child_process *cp)
+{
+	struct pollfd pfd[2];
+	int n = 0;
+
+	if (cp->out_fd >= 0) {
+		pfd[n].fd = cp->out_fd;
+		pfd[n++].events = POLLIN;
+	}
+	if (cp->in_fd >= 0) {
+		pfd[n].fd = cp->in_fd;
+		pfd[n++].events = POLLOUT;
+	}
+	if (poll(pfd, n, 50) <= 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (!pfd[i].revents)
+			continue;
+		if (pfd[i].fd == cp->out_fd) {
+			char buf[8192];
+			ssize_t r = read(cp->out_fd, buf, sizeof(buf));
+
+			if (r > 0)
+				strbuf_add(cp->out, buf, r);
+			else if (r == 0 || errno != EINTR)
+				close_fd(&cp->out_fd);
+		} else {
+			ssize_t r = write(cp->in_fd, cp->in->buf + cp->in_off,
+					  cp->in->len - cp->in_off);
+
+			if (r > 0)
+				cp->in_off += r;
+			if ((r < 0 && errno != EINTR) ||
+			    cp->in_off == cp->in->len)
+				close_fd(&cp->in_fd);
+		}
+	}
+}
+
+int run_command(struct child_process *cp)
+{
+	if (start_command(cp) < 0)
+		return -1;
+	if (cp->in_fd >= 0 && !cp->in->len)
+		close_fd(&cp->in_fd);
+	for (;;) {
+		if (cp->out_fd >= 0 || cp->in_fd >= 0)
+			pump(cp);
+		else
+			usleep(50 * 1000);
+		if (reap(cp, WNOHANG)) {
+			/* Drain what is left. */
+			if (cp->out_fd >= 0)
+				strbuf_read_fd(cp->out, cp->out_fd);
+			break;
+		}
+		if (cp->timeout_ms &&
+		    now_ms() - cp->started_ms > cp->timeout_ms) {
+			cp->timed_out = true;
+			kill_command(cp, 5000);
+			break;
+		}
+	}
+	return finish_command(cp);
 }

@@ -3,6 +3,7 @@
 #define BACKPORT_RUN_COMMAND_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "strbuf.h"
 #include "strvec.h"
@@ -34,8 +35,13 @@ struct child_process {
 	unsigned long timeout_ms;
 	/* Append stdout and stderr to this file (else inherited)... */
 	const char *log_path;
-	/* ... or capture stdout here when set (stderr inherited). */
+	/* ... or capture stdout here when set (stderr inherited)... */
 	struct strbuf *out;
+	/*
+	 * ... or, with start_command(), stdout and stderr both on a pipe
+	 * the caller reads from out_fd.
+	 */
+	bool stream;
 	/* Send stderr to /dev/null. */
 	bool no_stderr;
 	/* Feed this to stdin (else /dev/null). */
@@ -46,6 +52,13 @@ struct child_process {
 	 */
 	int keep_fd;
 
+	/* While it runs (start_command() to finish_command()). */
+	pid_t pid; /* the keeper, leader of the group; -1 when reaped */
+	int out_fd; /* stream or capture pipe, else -1 */
+	int in_fd; /* stdin pipe while `in` is being fed, else -1 */
+	size_t in_off;
+	unsigned long started_ms;
+
 	/* Results. */
 	int exit_code; /* -1 when killed by a signal */
 	int signal; /* the signal that ended it, or 0 */
@@ -53,9 +66,10 @@ struct child_process {
 	unsigned long elapsed_ms;
 };
 
-#define CHILD_PROCESS_INIT                                             \
-	{                                                              \
-		.args = STRVEC_INIT, .env = STRVEC_INIT, .keep_fd = -1 \
+#define CHILD_PROCESS_INIT                                              \
+	{                                                               \
+		.args = STRVEC_INIT, .env = STRVEC_INIT, .keep_fd = -1, \
+		.pid = -1, .out_fd = -1, .in_fd = -1                    \
 	}
 
 void child_process_init(struct child_process *cp);
@@ -67,5 +81,33 @@ void child_process_release(struct child_process *cp);
  * started, with the error recorded.
  */
 int run_command(struct child_process *cp);
+
+/*
+ * The same in steps, for a caller that reads the program's output as it
+ * comes (a guest's console):
+ *
+ *	cp.stream = true;
+ *	if (start_command(&cp) < 0)
+ *		return -1;
+ *	while ((n = read(cp.out_fd, buf, sizeof(buf))) > 0)
+ *		if (too_long)
+ *			return kill_command(&cp, 2000);
+ *	finish_command(&cp);	// waits; exit_code, signal, elapsed_ms
+ *
+ * start_command() returns -1 with the error recorded when the program
+ * could not be started. kill_command() ends the whole group (SIGTERM,
+ * then SIGKILL after grace_ms) and reaps it; finish_command() waits for
+ * it. Both close out_fd and return 0.
+ */
+int start_command(struct child_process *cp);
+int finish_command(struct child_process *cp);
+int kill_command(struct child_process *cp, unsigned long grace_ms);
+
+/*
+ * End every command started and not yet reaped (SIGTERM to each group),
+ * from any thread: an interrupted run stops its builds. Their callers
+ * then see a command killed by a signal.
+ */
+void kill_all_commands(void);
 
 #endif

@@ -34,6 +34,8 @@ LIB_OBJS += tools/util/xalloc.o
 
 # Domain modules: one noun each; they never print and never exit.
 LIB_OBJS += tools/lib/apply.o
+LIB_OBJS += tools/lib/artefact.o
+LIB_OBJS += tools/lib/buildlog.o
 LIB_OBJS += tools/lib/buildplan.o
 LIB_OBJS += tools/lib/cell.o
 LIB_OBJS += tools/lib/changelog.o
@@ -41,6 +43,7 @@ LIB_OBJS += tools/lib/console.o
 LIB_OBJS += tools/lib/debpkg.o
 LIB_OBJS += tools/lib/guest.o
 LIB_OBJS += tools/lib/kbuild.o
+LIB_OBJS += tools/lib/kconfig.o
 LIB_OBJS += tools/lib/hunkmem.o
 LIB_OBJS += tools/lib/judge.o
 LIB_OBJS += tools/lib/ktap.o
@@ -65,6 +68,7 @@ LIB_OBJS += tools/lib/stablemail.o
 LIB_OBJS += tools/lib/testrun.o
 LIB_OBJS += tools/lib/trees.o
 LIB_OBJS += tools/lib/wordindex.o
+LIB_OBJS += tools/lib/worktree.o
 LIB_OBJS += tools/lib/verdict.o
 
 # Subcommands: tools/cmd-<name>.c, one each, listed in tools/backport.c.

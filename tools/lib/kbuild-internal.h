@@ -23,9 +23,10 @@
  *
  * A worker holds kbuild_error_lock whenever it runs (the error state of
  * error.h is global) and lets go only while it waits: for a make
- * (kbuild_run_step()), or for the lock of a worktree. An error that
- * stops a job is recorded in the job with kbuild_job_error() or
- * kbuild_job_error_last(), both returning -1:
+ * (kbuild_run_step()), for rsync (the series build directory), or for
+ * the lock of a worktree. An error that stops a job is recorded in the
+ * job with kbuild_job_error() or kbuild_job_error_last(), both
+ * returning -1:
  *
  *	kbuild_set_log(w, j, "config.log");
  *	kbuild_make_args(w, &cp);	// make -C <src> O=<odir> CC=...

@@ -35,6 +35,18 @@
  * the next one redoes that release. A release whose tag already holds a
  * commit of the right package and version is not imported again; a
  * changed parent (a release added before it) only rewrites the commit.
+ *
+ *	struct trees_opts opts = TREES_OPTS_INIT;
+ *	struct trees_result res = TREES_RESULT_INIT;
+ *	opts.progress = show_progress;		// may stay NULL
+ *	if (trees_provision(&res, m, &opts) < 0)
+ *		die("%s", error_last());
+ *	for (size_t i = 0; i < res.branches_nr; i++)
+ *		... res.branches[i].state, .tip, .releases[j].action ...
+ *	trees_result_release(&res);
+ *
+ * The tree of a release is imported from its package by tarball.h, into
+ * one new pack (pack.h); fetching the package is debpkg.h's.
  */
 
 /*
@@ -48,21 +60,21 @@
 #define TREES_CHANGELOG_NOTES "refs/notes/backport/changelog"
 
 enum trees_action {
-	TREES_PRESENT,		/* the tag already holds the right commit */
-	TREES_IMPORTED,		/* imported from its package now */
-	TREES_RELINKED,		/* same tree, commit rewritten: new parent */
-	TREES_MISSING,		/* user repository: no such tag */
+	TREES_PRESENT, /* the tag already holds the right commit */
+	TREES_IMPORTED, /* imported from its package now */
+	TREES_RELINKED, /* same tree, commit rewritten: new parent */
+	TREES_MISSING, /* user repository: no such tag */
 };
 
 enum trees_state {
 	TREES_UP_TO_DATE,
 	TREES_CREATED,
 	TREES_UPDATED,
-	TREES_BRANCH_MISSING,	/* user repository: no such branch */
+	TREES_BRANCH_MISSING, /* user repository: no such branch */
 };
 
 struct trees_release_result {
-	const struct matrix_source *source;	/* borrowed from the matrix */
+	const struct matrix_source *source; /* borrowed from the matrix */
 	enum trees_action action;
 	git_oid commit;
 	/* Only when imported: */
@@ -73,7 +85,7 @@ struct trees_release_result {
 };
 
 struct trees_branch_result {
-	const struct matrix_branch *branch;	/* borrowed from the matrix */
+	const struct matrix_branch *branch; /* borrowed from the matrix */
 	enum trees_state state;
 	git_oid tip;
 	struct trees_release_result *releases;
@@ -81,33 +93,36 @@ struct trees_branch_result {
 };
 
 struct trees_result {
-	char *repo;		/* the repository's path */
+	char *repo; /* the repository's path */
 	bool user_repo;
 	struct trees_branch_result *branches;
 	size_t branches_nr, branches_alloc;
 };
 
-#define TREES_RESULT_INIT { 0 }
+#define TREES_RESULT_INIT \
+	{                 \
+		0         \
+	}
 
 void trees_result_init(struct trees_result *r);
 void trees_result_release(struct trees_result *r);
 
 enum trees_phase {
-	TREES_FETCHING,		/* finding or downloading the package */
-	TREES_READING,		/* reading the tarball, writing blobs */
-	TREES_WRITING,		/* writing trees, commit and refs */
-	TREES_INDEXING,		/* the word index of a tree (wordindex.h) */
+	TREES_FETCHING, /* finding or downloading the package */
+	TREES_READING, /* reading the tarball, writing blobs */
+	TREES_WRITING, /* writing trees, commit and refs */
+	TREES_INDEXING, /* the word index of a tree (wordindex.h) */
 };
 
 struct trees_progress {
-	size_t nr, total;	/* this release among those to import */
+	size_t nr, total; /* this release among those to import */
 	const char *branch;
 	const char *release;
 	const char *package;
 	const char *version;
 	enum trees_phase phase;
 	size_t files;
-	unsigned long long bytes;	/* uncompressed, read so far */
+	unsigned long long bytes; /* uncompressed, read so far */
 };
 
 struct trees_opts {
@@ -130,7 +145,17 @@ struct trees_opts {
 	void *progress_data;
 };
 
-#define TREES_OPTS_INIT { 0 }
+#define TREES_OPTS_INIT \
+	{               \
+		0       \
+	}
+
+/*
+ * Set p->phase and hand `p` to opts->progress, if any: for the modules
+ * that do the long work of trees_provision() (tarball.h).
+ */
+void trees_report(const struct trees_opts *opts, struct trees_progress *p,
+		  enum trees_phase phase);
 
 /*
  * The repository holding the matrix's trees: opts->repo, else the
@@ -157,28 +182,5 @@ int trees_provision(struct trees_result *res, const struct matrix *m,
  */
 int trees_check(struct trees_result *res, const struct matrix *m,
 		const struct trees_opts *opts);
-
-/*
- * Import the tarball usr/src/<package>.tar.* of the .deb at `deb_path`
- * into `repo`'s object database as a tree: its top directory stripped,
- * regular files as blobs (100644, or 100755 when executable), symlinks as
- * 120000, hardlinks resolved, empty directories dropped. A path that is
- * absolute, has "..", "." or ".git", or lies outside the top directory,
- * and a symlink pointing outside the tree are errors naming the package
- * and the path. Nothing is extracted to disk: one thread decompresses
- * while this one hashes and writes. `*files` gets the number of files,
- * `sha256` the .deb's hash, `*mtime` the tarball's mtime.
- */
-struct trees_import_info {
-	git_oid tree;
-	size_t files;
-	char sha256[65];
-	long long mtime;
-};
-
-int trees_import(struct trees_import_info *info, git_repository *repo,
-		 const char *deb_path, const char *package,
-		 struct trees_progress *progress,
-		 const struct trees_opts *opts);
 
 #endif

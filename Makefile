@@ -40,6 +40,7 @@ LIB_OBJS += tools/lib/buildplan.o
 LIB_OBJS += tools/lib/cell.o
 LIB_OBJS += tools/lib/changelog.o
 LIB_OBJS += tools/lib/console.o
+LIB_OBJS += tools/lib/damage.o
 LIB_OBJS += tools/lib/debpkg.o
 LIB_OBJS += tools/lib/guest.o
 LIB_OBJS += tools/lib/kbuild.o

@@ -28,6 +28,11 @@ struct patch_hunk;
  *		write(res.out.buf, res.out.len);
  *	locate_result_release(&res);
  *
+ * This header is the whole API. Behind it, locate.c matches lines and
+ * decides where each hunk lands, guard.h holds the checks of "No false
+ * clean" below, emit.h writes `out` (and rebuilds damaged lines); they
+ * share locate-internal.h, which no caller includes.
+ *
  * How a hunk is looked for, in this order of "levels" (the first level
  * where the hunk's pre-image or post-image is found decides):
  *

@@ -12,7 +12,15 @@
 
 /*
  * judge: how one patch gets its verdict on one target, inside apply (the
- * order is apply.h's); internal to apply.c, judge.c and replay.c.
+ * order is apply.h's); internal to apply.c, replay.c and the modules of
+ * the judge. judge.c locates the patch's files (locate.h), tries a 3-way
+ * merge, and decides the verdict from the evidence the others gather:
+ *
+ *   evidence.h  how each hunk stands on the branch (apply_file.how)
+ *   names.h     the identifiers it uses, the helpers the branch lacks
+ *   prereq.h    the earlier patches of the queue it needs (ap->needs)
+ *   explain.h   the words of the detail that name its hunks
+ *   replay.c    a recorded resolution, known renames (judge_replay)
  *
  *	struct judge j = { repo, tree, opts, target, apply_patch, patch };
  *	judge_locate_files(&j, &problems);	// ap->files
@@ -44,6 +52,18 @@ int judge_read_path(struct strbuf *out, bool *found, git_filemode_t *mode,
 		    const char **kind, git_repository *repo, git_tree *tree,
 		    const char *path);
 
+/*
+ * `path` of the tree the patch goes onto (j->tree) into `out` (reset
+ * first): 1 found, 0 not there (or not a file), -1 error.
+ */
+int judge_content_at(struct judge *j, const char *path, struct strbuf *out);
+
+/*
+ * The word index of the target's base tree, loaded on first need and
+ * kept in the target; NULL on error.
+ */
+const struct wordindex *judge_words(struct judge *j);
+
 /* Locate every file of j->patch on j->tree. Fills ap->files. */
 int judge_locate_files(struct judge *j, struct strvec *problems);
 
@@ -66,7 +86,7 @@ enum verdict judge_replay(struct judge *j, enum verdict v, struct patch *copy);
 /* The patch went in: what it adds is on the branch from now on. */
 void judge_went_in(struct judge *j);
 
-/* "forward", "reverse", "present", ... of apply_file.how. */
+/* "forward", "reverse", "present", ... of apply_file.how (evidence.c). */
 const char *judge_hunk_name(int how);
 
 /* In apply.c. */

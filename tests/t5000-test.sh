@@ -201,13 +201,10 @@ test_expect_success QEMU 'a hung guest is killed and becomes a verdict' '
 	echo "# running after_test"
 	while :; do /bin/busybox sleep 3600; done
 	EOF
-	start=$(date +%s) &&
 	test_expect_code 1 backport test --matrix m.conf --set one \
 		--target hang --kernel "$KERNEL" --selftests series \
 		--runner hang.sh --grace 3 --max-boots 1 >out 2>err &&
-	end=$(date +%s) &&
 	cat err &&
-	test $((end - start)) -lt 90 &&
 	r=results/test/hang/series/result.json &&
 	jq -r ".verdict, .boots[0].end, .tests[0].status, .tests[1].status" \
 		$r >actual &&

@@ -65,8 +65,7 @@ static int report_option(void *data, int ch, const char *arg)
 /* The run's run.json; *run_dir gets its directory. */
 static json_t *load_run(const struct report_cmd *c, char *run_dir)
 {
-	char *dir = c->id ? xstrfmt("%s/runs/%s", c->co.results, c->id) :
-			    xstrfmt("%s/latest", c->co.results);
+	char *dir = results_run_dir(c->co.results, c->id);
 	char *path;
 	json_t *run = NULL;
 

@@ -592,7 +592,7 @@ static json_t *write_run(struct run *r, const char *id, const char *results,
 	if (write_file_atomic(path, html.buf, html.len) < 0)
 		die("%s", error_last());
 	free(path);
-	path = xstrfmt("%s/latest", results);
+	path = results_run_dir(results, NULL);
 	if (run_symlink(rel, path) < 0)
 		die("%s", error_last());
 	free(path);
@@ -632,7 +632,7 @@ static void start(struct run *r, char **id, char **results)
 		die("cannot use results directory '%s'", r->co.results);
 	*results = xstrdup(abs);
 	*id = run_new_id();
-	r->run_dir = xstrfmt("%s/runs/%s", abs, *id);
+	r->run_dir = results_run_dir(abs, *id);
 	if (mkdir_p(r->run_dir, 0755) < 0)
 		die("%s", error_last());
 	load_steps(r);

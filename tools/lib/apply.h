@@ -27,28 +27,35 @@
  * by apply_update_refs(), all together, at the end.
  *
  *	struct apply_target t = APPLY_TARGET_INIT;
+ *	struct apply_opts opts = APPLY_OPTS_INIT;
  *	apply_target_set(&t, "kvm-x86-mmu", "linux-6.12.y@v6.12.111");
  *	if (apply_series(&t, repo, &series, &opts) < 0)
- *		die(...);	// the repository failed us: not a verdict
+ *		return -1;	// the repository failed us: not a verdict
  *	for (i...) t.patches[i].verdict, .detail, .files[k].loc.hunks ...
- *	apply_update_refs(repo, &series, &t, 1);
+ *	if (apply_update_refs(repo, &t, 1) < 0)
+ *		return -1;
  *	apply_target_release(&t);
  *
- * How one patch is judged, in order:
- *  1. not-requested: the stable tag's range excludes the target's
- *     version (unless opts->all_branches); the patch is still tried so
- *     the detail can say what would have happened.
- *  2. depends: an earlier patch of the series that did not apply touched
- *     a file this one fails on.
- *  3. already-present: a commit with the same title or patch-id is in
- *     the target's recent history, or every hunk's post-image is there.
- *  4. not-applicable: a file it modifies does not exist, or each hunk
- *     that fails needs functions that the file does not have.
- *  5. the hunk locator (locate.h): applied / applied-offset /
- *     applied-fuzz (fuzz, or a damaged mail repaired against the tree),
- *     partially-present (some hunks already there), else a 3-way merge
- *     when the preimage blob of the `index` line is in the repository
- *     (merged-3way), else conflict with every failing hunk's reason.
+ * How one patch is judged (judge.h has the rules, the README "How a
+ * verdict is decided" the reasons):
+ *  1. the hunk locator (locate.h), file by file: applied /
+ *     applied-offset / applied-fuzz, fuzz and offsets only inside the
+ *     function the hunk names; else a 3-way merge when the preimage blob
+ *     of the `index` line is in the repository (merged-3way).
+ *  2. what did not apply gets its evidence: already-present by history
+ *     (provenance.h) or by content (presence.h), partially-present,
+ *     depends on earlier patches of the series that did not go in,
+ *     not-applicable only when some hunk's code provably exists nowhere
+ *     on the target (wordindex.h), else conflict with every failing
+ *     hunk's reason; an applied patch that calls a helper the target
+ *     lacks is a conflict naming it.
+ *  3. a conflict, depends or not-applicable is replayed from what was
+ *     recorded (replay.c): a resolution in backports/ for this branch or
+ *     another (resolved-recorded, or stale-resolution), a hunk resolved
+ *     before (hunkmem.h), a file renamed on the target (adapted).
+ *  4. not-requested: the stable tag's range excludes the target's
+ *     version (unless opts->all_branches); the detail says what the
+ *     verdict would have been.
  */
 
 struct apply_file {

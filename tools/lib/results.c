@@ -37,6 +37,12 @@ char *results_diff_path(const char *results, const char *series,
 	return xstrfmt("%s/diff/%s/%s.txt", results, series, target);
 }
 
+char *results_run_dir(const char *results, const char *id)
+{
+	return id ? xstrfmt("%s/runs/%s", results, id) :
+		    xstrfmt("%s/latest", results);
+}
+
 char *results_run_series(const char *run_dir, const char *series)
 {
 	return xstrfmt("%s/cells/%s", run_dir, series);
@@ -45,7 +51,7 @@ char *results_run_series(const char *run_dir, const char *series)
 char *results_find_compare(const char *results, const char *series,
 			   const char *target)
 {
-	char *run = xstrfmt("%s/latest", results);
+	char *run = results_run_dir(results, NULL);
 	char *root = results_run_series(run, series);
 	char *path = results_compare_path(root, target);
 

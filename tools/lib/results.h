@@ -38,6 +38,9 @@ char *results_compare_path(const char *results, const char *target);
 char *results_diff_path(const char *results, const char *series,
 			const char *target);
 
+/* A run's directory, <results>/runs/<id>; the latest run's when id is NULL. */
+char *results_run_dir(const char *results, const char *id);
+
 /*
  * Where `backport run` keeps a series' results in a run directory:
  * <run>/cells/<series>/, a results directory of the layout above.
@@ -55,14 +58,17 @@ char *results_find_compare(const char *results, const char *series,
 
 /* What build.json says about a build that a test can boot. */
 struct results_build {
-	char *verdict;		/* "built", "build-failed" */
-	char *series;		/* NULL for the baseline */
-	char *bzimage;		/* NULL unless built */
-	char *selftests;	/* their directory; NULL unless built */
-	bool built;		/* built, with a bzImage and selftests */
+	char *verdict; /* "built", "build-failed" */
+	char *series; /* NULL for the baseline */
+	char *bzimage; /* NULL unless built */
+	char *selftests; /* their directory; NULL unless built */
+	bool built; /* built, with a bzImage and selftests */
 };
 
-#define RESULTS_BUILD_INIT { NULL, NULL, NULL, NULL, false }
+#define RESULTS_BUILD_INIT                    \
+	{                                     \
+		NULL, NULL, NULL, NULL, false \
+	}
 
 /*
  * Read build.json of `target`'s `variant`. Returns 1 when read, 0 when

@@ -61,6 +61,7 @@ LIB_OBJS += tools/lib/patch.o
 LIB_OBJS += tools/lib/prereq.o
 LIB_OBJS += tools/lib/presence.o
 LIB_OBJS += tools/lib/provenance.o
+LIB_OBJS += tools/lib/quilt.o
 LIB_OBJS += tools/lib/resolution.o
 LIB_OBJS += tools/lib/review.o
 LIB_OBJS += tools/lib/reviewdiff.o

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * backport import: read a patch series from mails (mbox, single mails,
- * maildirs, directories of them, web-archive renderings) and store it
- * under series/<name>/. Threads with replies go through b4, which picks
- * the newest revision and collects the reviewers' trailers.
+ * maildirs, directories of them, web-archive renderings, quilt queues in
+ * their series file's order) and store it under series/<name>/. Threads
+ * with replies go through b4, which picks the newest revision and
+ * collects the reviewers' trailers.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 
 #include "builtin.h"
 #include "options.h"
+#include "lib/quilt.h"
 #include "lib/series.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -22,11 +25,12 @@
 #include "util/xalloc.h"
 
 static const char import_usage[] =
-	"usage: backport import [<options>] <mbox|mail|maildir|dir>...\n"
+	"usage: backport import [<options>] <mbox|mail|maildir|dir|queue>...\n"
 	"   or: backport import [<options>] --msgid <message-id>\n"
 	"\n"
-	"  -n, --name <name>      name of the series (default: from the cover\n"
-	"                         letter or the first patch)\n"
+	"  -n, --name <name>      name of the series (default: a quilt queue's\n"
+	"                         directory, else from the cover letter or\n"
+	"                         the first patch)\n"
 	"  --series-dir <dir>     where series are kept (default: series/,\n"
 	"                         or $BACKPORT_SERIES_DIR)\n"
 	"  --replace              replace an existing series of that name\n"
@@ -73,8 +77,36 @@ static int list_dir(struct strvec *out, const char *dir)
 	return 0;
 }
 
-/* Expand the arguments: files as they are, maildirs, directories. */
-static int expand_inputs(struct strvec *files, int argc, char **argv)
+/* A quilt queue: its patches in the series file's order. */
+static int add_queue(struct strvec *files, char **name, const char *dir)
+{
+	struct quilt_queue q = QUILT_QUEUE_INIT;
+
+	if (quilt_read(&q, dir) < 0)
+		return -1;
+	for (size_t i = 0; i < q.files.nr; i++)
+		strvec_push(files, q.files.v[i]);
+	for (size_t i = 0; i < q.unlisted.nr; i++)
+		fprintf(stderr,
+			"warning: '%s' is not listed in %s/series: "
+			"not imported\n",
+			q.unlisted.v[i], dir);
+	progress("quilt queue %s: %zu patch%s in series order", dir, q.files.nr,
+		 q.files.nr == 1 ? "" : "es");
+	if (!*name) {
+		*name = q.name;
+		q.name = NULL;
+	}
+	quilt_queue_release(&q);
+	return 0;
+}
+
+/*
+ * Expand the arguments: files as they are, maildirs, quilt queues,
+ * directories. *queue_name gets the first queue's name.
+ */
+static int expand_inputs(struct strvec *files, char **queue_name, int argc,
+			 char **argv)
 {
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -85,6 +117,11 @@ static int expand_inputs(struct strvec *files, int argc, char **argv)
 			return error_set("'%s' does not exist", a);
 		if (!is_directory(a)) {
 			strvec_push(files, a);
+			continue;
+		}
+		if (quilt_is_queue(a)) {
+			if (add_queue(files, queue_name, a) < 0)
+				return -1;
 			continue;
 		}
 		cur = xstrfmt("%s/cur", a);
@@ -99,7 +136,8 @@ static int expand_inputs(struct strvec *files, int argc, char **argv)
 			ret = list_dir(files, a);
 			if (!ret && files->nr == before)
 				ret = error_set("directory '%s' holds no "
-						"mails", a);
+						"mails",
+						a);
 		}
 		free(cur);
 		free(new_);
@@ -155,7 +193,8 @@ static int write_mbox(const char *path, const struct mail_list *ml)
 		if (m->web_archive) {
 			strbuf_release(&sb);
 			return error_set("'%s' is a web-archive rendering, "
-					 "which b4 cannot read", m->path);
+					 "which b4 cannot read",
+					 m->path);
 		}
 		if (m->raw_len < 5 || memcmp(m->raw, "From ", 5))
 			strbuf_addstr(&sb, "From mboxrd@z Thu Jan  1 00:00:00 "
@@ -201,8 +240,8 @@ static int run_b4(struct mail_list *ml, const char *msgid)
 		mbox = xstrfmt("%s/input.mbox", tmpl);
 		if (write_mbox(mbox, ml) < 0)
 			goto out;
-		strvec_pushl(&cp.args, "--offline-mode", "am", "-o", tmpl,
-			     "-n", "thread", "-m", mbox, NULL);
+		strvec_pushl(&cp.args, "--offline-mode", "am", "-o", tmpl, "-n",
+			     "thread", "-m", mbox, NULL);
 	}
 	cp.log_path = log;
 	cp.timeout_ms = 300 * 1000;
@@ -215,7 +254,8 @@ static int run_b4(struct mail_list *ml, const char *msgid)
 		if (msgid)
 			error_set("b4 could not fetch '%s' (no network? save "
 				  "the thread as an mbox and import that "
-				  "file): %s", msgid, out.buf);
+				  "file): %s",
+				  msgid, out.buf);
 		else
 			error_set("b4 am failed on the input: %s", out.buf);
 		goto out;
@@ -251,9 +291,28 @@ static void print_text(const struct series *s, const char *dir)
 		printf("  %s  %s\n", s->patches[i].file, m->subject);
 		if (m->patch.damage_nr)
 			printf("      damaged: %zu problem%s (see 'backport "
-			       "show %s')\n", m->patch.damage_nr,
+			       "show %s')\n",
+			       m->patch.damage_nr,
 			       m->patch.damage_nr == 1 ? "" : "s", s->name);
 	}
+}
+
+/*
+ * A series name: letters, digits, '_', '-' and '.' ("queue-6.12"), as
+ * a ref component and a directory name take them.
+ */
+static bool name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || *name == '.' || *name == '-' || strstr(name, "..") ||
+	    name[len - 1] == '.' ||
+	    (len >= 5 && !strcmp(name + len - 5, ".lock")))
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_-.", *p))
+			return false;
+	return true;
 }
 
 static int import_option(void *data, int ch, const char *arg)
@@ -290,9 +349,10 @@ static int parse_options(struct import_opts *o, int argc, char **argv)
 		{ "msgid", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int first = options_parse(&o->co, OPT_SERIES_DIR | OPT_FORMAT | OPT_ARGS,
-				  argc, argv, import_usage, longopts, "n:",
-				  import_option, o);
+	int first = options_parse(&o->co,
+				  OPT_SERIES_DIR | OPT_FORMAT | OPT_ARGS, argc,
+				  argv, import_usage, longopts,
+				  "n:", import_option, o);
 
 	o->root = o->co.series_dir;
 	o->format = o->co.format;
@@ -305,7 +365,7 @@ int cmd_import(int argc, char **argv)
 	struct mail_list ml = MAIL_LIST_INIT;
 	struct strvec files = STRVEC_INIT, notes = STRVEC_INIT;
 	struct series s = SERIES_INIT;
-	char *dir = NULL, *slug = NULL;
+	char *dir = NULL, *slug = NULL, *queue_name = NULL;
 	int first;
 
 	first = parse_options(&o, argc, argv);
@@ -313,20 +373,23 @@ int cmd_import(int argc, char **argv)
 		usage_msg(import_usage, "--msgid takes no files");
 	if (!o.msgid && first == argc)
 		usage_msg(import_usage, "no mails to import");
-	if (o.name) {
+	if (o.name && !name_ok(o.name)) {
 		slug = series_slug(o.name);
-		if (strcmp(slug, o.name))
-			usage_msg(import_usage, "bad series name '%s' (try "
-				  "'%s')", o.name, slug);
+		usage_msg(import_usage, "bad series name '%s' (try '%s')",
+			  o.name, slug);
 	}
 
 	if (o.msgid) {
 		if (run_b4(&ml, o.msgid) < 0)
 			die("%s", error_last());
 	} else {
-		if (expand_inputs(&files, argc - first, argv + first) < 0 ||
+		if (expand_inputs(&files, &queue_name, argc - first,
+				  argv + first) < 0 ||
 		    read_mails(&ml, &files) < 0)
 			die("%s", error_last());
+		if (!o.name && queue_name && !name_ok(queue_name))
+			die("cannot name the series after '%s' (give --name)",
+			    queue_name);
 		progress("read %zu mail%s from %zu file%s", ml.nr,
 			 ml.nr == 1 ? "" : "s", files.nr,
 			 files.nr == 1 ? "" : "s");
@@ -337,7 +400,8 @@ int cmd_import(int argc, char **argv)
 				die("%s", error_last());
 		}
 	}
-	if (series_from_mails(&s, &ml, o.name, &notes) < 0)
+	if (series_from_mails(&s, &ml, o.name ? o.name : queue_name, &notes) <
+	    0)
 		die("%s", error_last());
 	for (size_t i = 0; i < notes.nr; i++)
 		fprintf(stderr, "note: %s\n", notes.v[i]);
@@ -356,6 +420,7 @@ int cmd_import(int argc, char **argv)
 	}
 	free(dir);
 	free(slug);
+	free(queue_name);
 	series_release(&s);
 	strvec_clear(&files);
 	strvec_clear(&notes);

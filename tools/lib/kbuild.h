@@ -57,8 +57,10 @@
  * the first error of its log), not an error. Errors (-1) are what stops
  * the run from knowing: the repository, the file system (a full disk
  * included: "no space left" in a log is an error, not a verdict), a make
- * that could not start, an interrupted build; they name the target and
- * the step.
+ * that could not start, an interrupted build, and a build the machine
+ * failed (the OOM killer, a compiler killed by a signal, make
+ * terminated, the branch lock lost); they name the target and the step.
+ * An error is never stored as an artefact: the next run builds again.
  *
  * build.json, one per target and variant, in the results directory and
  * (without "cached", "logs" and "results") in the artefact:
@@ -105,8 +107,6 @@
  * that wait) could race with another worker's error.
  * NEEDSWORK: a make killed by a timeout takes the jobserver tokens it
  * held with it: the rest of that run has fewer slots.
- * NEEDSWORK: a build failed by the machine (the OOM killer, a compiler
- * crash) is recorded as a verdict like any other; --force redoes it.
  * NEEDSWORK: only x86_64 (bzImage).
  */
 

@@ -111,6 +111,20 @@ UNIT_TESTS += test-mail
 UNIT_TESTS += test-patch
 UNIT_TESTS += test-review
 UNIT_TESTS += test-selftest
+UNIT_TESTS += test-fuzz-regress
+
+# libFuzzer harnesses: tests/fuzz/fuzz-<parser>.c (see tests/fuzz/fuzz.h),
+# built with clang by `make fuzz` into build/fuzz; FUZZ_SECONDS=N runs
+# each for N seconds over its corpus (build/fuzz/corpus/<parser>).
+FUZZ_TARGETS += fuzz-console
+FUZZ_TARGETS += fuzz-ktap
+FUZZ_TARGETS += fuzz-mail
+FUZZ_TARGETS += fuzz-matrix
+FUZZ_TARGETS += fuzz-patch
+FUZZ_TARGETS += fuzz-resolution
+FUZZ_TARGETS += fuzz-series
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build/fuzz
 
 B_LIB_OBJS = $(addprefix $(BUILD)/,$(LIB_OBJS))
 B_CMD_OBJS = $(addprefix $(BUILD)/,$(CMD_OBJS) $(MAIN_OBJ))
@@ -119,7 +133,8 @@ PROGRAM = $(BUILD)/backport
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all unit deps check check-quick demo bench clean format FORCE
+.PHONY: all unit deps check check-quick demo bench clean format fuzz \
+	fuzz-targets FORCE
 
 all: $(PROGRAM)
 ifeq ($(BUILD),build/default)
@@ -170,6 +185,22 @@ check-quick:
 
 demo: deps all
 	sh tools/demo.sh
+
+# gcc's -Werror guards the code; clang's own warnings only warn here.
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+		WARN="$(WARN) -Wno-error" \
+		SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
+	sh tests/fuzz/corpus.sh $(FUZZ_BUILD)/corpus
+ifneq ($(FUZZ_SECONDS),)
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) -max_total_time=$(FUZZ_SECONDS)
+endif
+
+fuzz-targets: $(addprefix $(BUILD)/tests/fuzz/,$(FUZZ_TARGETS))
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libbackport.a
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ \
+		$< $(BUILD)/libbackport.a $(LIBS)
 
 bench: deps all
 	sh bench/run.sh

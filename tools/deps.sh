@@ -61,7 +61,8 @@ apt-get install -y -q --no-install-recommends \
 	libgit2-dev/$bpo libgit2-1.8/$bpo \
 	libgmime-3.0-dev libglib2.0-dev libjansson-dev libarchive-dev \
 	liblzma-dev \
-	libcmocka-dev sharness b4 valgrind jq python3
+	libcmocka-dev sharness b4 valgrind jq python3 \
+	clang libclang-rt-14-dev
 
 if [ "${BACKPORT_DEPS:-full}" != minimal ]; then
 	apt-get install -y -q --no-install-recommends \

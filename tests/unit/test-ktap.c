@@ -539,6 +539,173 @@ static void test_names(void **state)
 	assert_true(ktap_result_is_failure(KTAP_MISSING));
 }
 
+/* ---- hostile input (tests/fuzz/regress/ktap) -------------------------- */
+
+static void read_regress(struct strbuf *sb, const char *name)
+{
+	const char *top = getenv("BACKPORT_TOP");
+	char *path =
+		xstrfmt("%s/tests/fuzz/regress/ktap/%s", top ? top : ".", name);
+
+	if (strbuf_read_file(sb, path) < 0)
+		fail_msg("%s", error_last());
+	free(path);
+}
+
+/* print(parse(print(x))) == print(x); returns print(x) in `out`. */
+static void check_fixed_point(struct strbuf *out, const struct ktap_test *run)
+{
+	struct ktap_test again = KTAP_TEST_INIT;
+	struct strbuf two = STRBUF_INIT;
+
+	ktap_print(out, run);
+	assert_int_equal(ktap_parse_buffer(&again, out->buf, out->len), 0);
+	ktap_print(&two, &again);
+	assert_string_equal(two.buf, out->buf);
+	ktap_test_release(&again);
+	strbuf_release(&two);
+}
+
+/* Results in any order: the highest number says what ran (was a false INCOMPLETE). */
+static void test_out_of_order(void **state)
+{
+	struct ktap_test run = KTAP_TEST_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	read_regress(&sb, "out-of-order-plan-3");
+	assert_int_equal(ktap_parse_buffer(&run, sb.buf, sb.len), 0);
+	assert_int_equal(run.subtests_nr, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(run.subtests[i].number, i + 1);
+		assert_int_equal(run.subtests[i].result, KTAP_PASS);
+	}
+	assert_string_equal(run.subtests[0].name, "a");
+	assert_int_equal(run.result, KTAP_PASS);
+	ktap_test_release(&run);
+
+	/* A result without a number after them is the one after the highest. */
+	parse_string(&run, "KTAP version 1\n1..4\nok 3 c\nok 1 a\nok 0 d\n");
+	assert_int_equal(run.subtests_nr, 4);
+	assert_int_equal(run.subtests[1].result, KTAP_MISSING);
+	assert_int_equal(run.subtests[3].number, 4);
+	assert_string_equal(run.subtests[3].name, "d");
+	ktap_test_release(&run);
+	strbuf_release(&sb);
+}
+
+/* 2000 results in descending order come out sorted, equal numbers in order. */
+static void test_descending(void **state)
+{
+	struct ktap_test run = KTAP_TEST_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	read_regress(&sb, "descending-2000");
+	strbuf_addstr(&sb, "ok 7 again\n");
+	assert_int_equal(ktap_parse_buffer(&run, sb.buf, sb.len), 0);
+	assert_int_equal(run.subtests_nr, 2001);
+	for (size_t i = 1; i < run.subtests_nr; i++)
+		assert_true(run.subtests[i - 1].number <=
+			    run.subtests[i].number);
+	assert_string_equal(run.subtests[6].name, "t7");
+	assert_string_equal(run.subtests[7].name, "again");
+	assert_int_equal(run.result, KTAP_PASS);
+	ktap_test_release(&run);
+	strbuf_release(&sb);
+}
+
+/* Tests in the whole tree. */
+static size_t count_tree(const struct ktap_test *t)
+{
+	size_t n = t->subtests_nr;
+
+	for (size_t i = 0; i < t->subtests_nr; i++)
+		n += count_tree(&t->subtests[i]);
+	return n;
+}
+
+/*
+ * Plans and numbers up to 100000 at every level: the MISSING tests made
+ * up stay within 1024 plus one per 8 bytes of input, one more per level
+ * says how many it stands for.
+ */
+static void test_placeholders_bounded(void **state)
+{
+	struct ktap_test run = KTAP_TEST_INIT;
+	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+	const struct ktap_test *last;
+
+	(void)state;
+	read_regress(&sb, "nested-plans-100000");
+	assert_int_equal(ktap_parse_buffer(&run, sb.buf, sb.len), 0);
+	assert_true(count_tree(&run) <= 1024 + sb.len / 8 + 2 * 12);
+	assert_int_equal(run.result, KTAP_INCOMPLETE);
+	ktap_test_release(&run);
+
+	parse_string(&run, "KTAP version 1\n1..100000\nok 1 first\n");
+	/* first, the one in progress, the made-up ones and the marker */
+	assert_true(run.subtests_nr <= 1 + 1 + 1024 + 40 / 8 + 1);
+	last = &run.subtests[run.subtests_nr - 1];
+	assert_int_equal(last->result, KTAP_MISSING);
+	assert_int_equal(last->number, run.subtests_nr);
+	assert_int_equal(run.unlisted, 100000 - run.subtests_nr);
+	assert_non_null(
+		strstr(last->reason, "more planned tests without a result"));
+	/* What is listed still prints and parses back the same. */
+	check_fixed_point(&out, &run);
+	ktap_test_release(&run);
+
+	/* A plan within the allowance lists every test. */
+	parse_string(&run, "KTAP version 1\n1..1000\nok 1 first\n");
+	assert_int_equal(run.subtests_nr, 1000);
+	assert_int_equal(run.unlisted, 0);
+	ktap_test_release(&run);
+	strbuf_release(&sb);
+	strbuf_release(&out);
+}
+
+/* Empty names and names that start with "- ": printing is a fixed point. */
+static void test_empty_names(void **state)
+{
+	struct ktap_test run = KTAP_TEST_INIT;
+	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+
+	(void)state;
+	read_regress(&sb, "empty-and-dash-names");
+	assert_int_equal(ktap_parse_buffer(&run, sb.buf, sb.len), 0);
+	assert_int_equal(run.subtests_nr, 3);
+	assert_null(run.subtests[0].name);
+	assert_string_equal(run.subtests[0].subtests[0].name, "- y");
+	assert_string_equal(run.subtests[1].name, "-");
+	assert_string_equal(run.subtests[2].name, "z");
+	check_fixed_point(&out, &run);
+	assert_non_null(strstr(out.buf, "\n  ok 1 - - y\n"));
+	ktap_test_release(&run);
+	strbuf_release(&sb);
+	strbuf_release(&out);
+}
+
+/* Version lines nested past 32 levels are ignored. */
+static void test_depth_cap(void **state)
+{
+	struct ktap_test run = KTAP_TEST_INIT;
+	struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+	const struct ktap_test *t;
+	unsigned depth = 0;
+
+	(void)state;
+	read_regress(&sb, "nested-40-levels");
+	assert_int_equal(ktap_parse_buffer(&run, sb.buf, sb.len), 0);
+	for (t = &run; t->subtests_nr; t = &t->subtests[0])
+		depth++;
+	assert_true(depth <= 32);
+	check_fixed_point(&out, &run);
+	ktap_test_release(&run);
+	strbuf_release(&sb);
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +723,11 @@ int main(void)
 		cmocka_unit_test(test_diag_cap),
 		cmocka_unit_test(test_soup),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_out_of_order),
+		cmocka_unit_test(test_descending),
+		cmocka_unit_test(test_placeholders_bounded),
+		cmocka_unit_test(test_empty_names),
+		cmocka_unit_test(test_depth_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

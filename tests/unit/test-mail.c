@@ -903,6 +903,103 @@ static void test_errors_generated(void **state)
 	strbuf_release(&sb);
 }
 
+/* ---- hostile input (tests/fuzz/regress/mail) -------------------------- */
+
+static char *regress(const char *name)
+{
+	const char *top = getenv("BACKPORT_TOP");
+
+	return xstrfmt("%s/tests/fuzz/regress/mail/%s", top ? top : ".", name);
+}
+
+/*
+ * A web-archive head whose "From:" comes after another line: the
+ * detector and the reader agree (that line wrapped the subject), so the
+ * sender is never missing (was a NULL strdup, SIGSEGV in import).
+ */
+static void test_web_head(void **state)
+{
+	struct mail_list ml = MAIL_LIST_INIT;
+	char *path = regress("web-from-after-subject-line");
+	const struct mail *m;
+
+	(void)state;
+	assert_int_equal(mail_read_file(&ml, path), 0);
+	assert_int_equal(ml.nr, 1);
+	m = ml.mails[0];
+	assert_true(m->web_archive);
+	assert_string_equal(m->subject, "[ m");
+	assert_string_equal(m->from_name, "");
+	assert_string_equal(m->author_name, "");
+	assert_false(m->has_patch);
+	mail_list_release(&ml);
+	free(path);
+
+	path = regress("web-wrapped-subject.txt");
+	assert_int_equal(mail_read_file(&ml, path), 0);
+	m = ml.mails[0];
+	assert_string_equal(m->subject, "[PATCH] a subject that a web archive "
+					"wrapped onto a second line");
+	assert_string_equal(m->from_name, "Ada Lovelace");
+	assert_non_null(m->date);
+	assert_int_equal(m->message_line, 6);
+	mail_list_release(&ml);
+	free(path);
+
+	/* A Date: line, then another line, then From: is no head at all. */
+	path = regress("web-date-other-from.txt");
+	expect_error(path, "is not a mail");
+	free(path);
+}
+
+/* Line numbers of each mail in an mbox, counted on from the last mail. */
+static void test_mbox_lines(void **state)
+{
+	struct mail_list ml = MAIL_LIST_INIT;
+	char *path = regress("mbox-64-mails.mbox");
+	unsigned from_line = 1;
+
+	(void)state;
+	assert_int_equal(mail_read_file(&ml, path), 0);
+	assert_int_equal(ml.nr, 64);
+	for (size_t i = 0; i < ml.nr; i++) {
+		const struct mail *m = ml.mails[i];
+
+		from_line = line_of(path, from_line, "From ");
+		assert_int_equal(m->line, from_line);
+		assert_int_equal(m->subj.index, i + 1);
+		check_diff_line(m);
+		from_line++;
+	}
+	mail_list_release(&ml);
+	free(path);
+}
+
+/*
+ * Sibling multiparts, each closed inside its parent; an inner multipart
+ * whose closing delimiter only comes after its parent's next delimiter
+ * is truncated.
+ */
+static void test_multipart_siblings(void **state)
+{
+	struct mail_list ml = MAIL_LIST_INIT;
+	char *path = regress("multipart-siblings.eml");
+	const struct mail *m;
+
+	(void)state;
+	assert_int_equal(mail_read_file(&ml, path), 0);
+	m = ml.mails[0];
+	assert_true(m->has_patch);
+	assert_string_equal(m->message, "The message.\n");
+	check_diff_line(m);
+	mail_list_release(&ml);
+	free(path);
+
+	path = regress("multipart-inner-closed-outside.eml");
+	expect_error(path, "without its closing boundary '--inner--'");
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -926,6 +1023,9 @@ int main(void)
 		cmocka_unit_test(test_upstream_commit),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_errors_generated),
+		cmocka_unit_test(test_web_head),
+		cmocka_unit_test(test_mbox_lines),
+		cmocka_unit_test(test_multipart_siblings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,11 +24,27 @@ struct ktap_level {
 	struct ktap_test block; /* version, plan, bail_out, subtests, diag */
 	char *marker; /* name of the test in progress, or NULL */
 	bool started; /* output at this level since the last result */
-	unsigned last; /* number of the last result */
+	unsigned highest; /* the highest result number so far */
 };
 
 /* Plans beyond this are noise on the line, not plans. */
 #define KTAP_MAX_PLAN 100000
+
+/*
+ * Nested version lines deeper than this are ignored: real KTAP nests two
+ * or three levels, and each open level costs every later line a look.
+ */
+#define KTAP_MAX_DEPTH 32
+
+/*
+ * MISSING tests made up for planned tests without a result: at most
+ * KTAP_MIN_PLACEHOLDERS plus one per KTAP_BYTES_PER_PLACEHOLDER bytes of
+ * input (about what a result line takes) over the whole run, so that
+ * memory is bounded by the input and not by the numbers it declares, and
+ * a printout parsed again makes no more than it holds.
+ */
+#define KTAP_MIN_PLACEHOLDERS 1024
+#define KTAP_BYTES_PER_PLACEHOLDER 8
 
 enum line_kind {
 	LINE_UNKNOWN,
@@ -152,9 +168,11 @@ static void move_subtests(struct ktap_test *to, struct ktap_test *from)
 	to->subtests = from->subtests;
 	to->subtests_nr = from->subtests_nr;
 	to->subtests_alloc = from->subtests_alloc;
+	to->unlisted = from->unlisted;
 	from->version = from->bail_out = NULL;
 	from->subtests = NULL;
 	from->subtests_nr = from->subtests_alloc = 0;
+	from->unlisted = 0;
 	from->plan = -1;
 }
 
@@ -342,6 +360,8 @@ static void parse_result(struct ktap_test *t, const char *rest)
 		desc++;
 	if (end - desc >= 2 && desc[0] == '-' && desc[1] == ' ')
 		desc += 2;
+	while (desc < end && (*desc == ' ' || *desc == '\t'))
+		desc++;
 	while (end > desc && (end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	if (end > desc)
@@ -362,64 +382,127 @@ static const char *marker_name(const char *text)
 	return NULL;
 }
 
+/* A test number and where it stands, for a stable sort by number. */
+struct ktap_order {
+	unsigned number;
+	size_t index;
+};
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct ktap_order *x = a, *y = b;
+
+	if (x->number != y->number)
+		return x->number < y->number ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Sort the subtests of `b` by number, keeping the order of equal ones. */
+static void sort_subtests(struct ktap_test *b)
+{
+	struct ktap_order *order;
+	struct ktap_test *sorted;
+	size_t nr = b->subtests_nr;
+
+	if (nr < 2)
+		return;
+	order = xmalloc(nr * sizeof(*order));
+	for (size_t i = 0; i < nr; i++) {
+		order[i].number = b->subtests[i].number;
+		order[i].index = i;
+	}
+	qsort(order, nr, sizeof(*order), cmp_order);
+	sorted = xmalloc(nr * sizeof(*sorted));
+	for (size_t i = 0; i < nr; i++)
+		sorted[i] = b->subtests[order[i].index];
+	memcpy(b->subtests, sorted, nr * sizeof(*sorted));
+	free(sorted);
+	free(order);
+}
+
+/* No marker: see add_missing(). */
+#define NO_MARKER ((size_t)-1)
+
+/*
+ * Append to `b` a MISSING test for each number in [from, to] while the
+ * parser's allowance of placeholders lasts (see KTAP_MIN_PLACEHOLDERS).
+ * Past it, one more MISSING test, the marker (its index
+ * in *marker), stands for the rest of the level: b->unlisted counts them.
+ */
+static void add_missing(struct ktap_parser *p, struct ktap_test *b,
+			unsigned from, unsigned to, size_t *marker)
+{
+	size_t allowed =
+		KTAP_MIN_PLACEHOLDERS + p->bytes / KTAP_BYTES_PER_PLACEHOLDER;
+
+	for (unsigned n = from; n <= to; n++) {
+		struct ktap_test t = KTAP_TEST_INIT;
+
+		if (*marker != NO_MARKER) {
+			b->unlisted += to - n + 1;
+			return;
+		}
+		if (p->placeholders >= allowed)
+			*marker = b->subtests_nr;
+		else
+			p->placeholders++;
+		t.number = n;
+		t.result = KTAP_MISSING;
+		append_test(b, &t);
+	}
+}
+
 /*
  * Add to level `l` the test in progress, if there is one, and a
- * MISSING test for each planned number without a result; then sort by
- * number. `cut` says what the test in progress became (INCOMPLETE,
- * CRASH), or is KTAP_RESULT_NR when the level ended normally.
+ * MISSING test for each planned number without a result (within the
+ * parser's allowance; see add_missing()); then sort by number. `cut`
+ * says what the test in progress became (INCOMPLETE, CRASH), or is
+ * KTAP_RESULT_NR when the level ended normally.
  */
-static void settle_level(struct ktap_level *l, enum ktap_result cut,
-			 const char *reason)
+static void settle_level(struct ktap_parser *p, struct ktap_level *l,
+			 enum ktap_result cut, const char *reason)
 {
 	struct ktap_test *b = &l->block;
-	unsigned top = b->plan > 0 ? (unsigned)b->plan : 0;
+	size_t nr, marker = NO_MARKER;
+	unsigned top = b->plan > 0 ? (unsigned)b->plan : 0, next = 1;
 	bool in_progress;
-	char *seen;
 
-	in_progress = cut != KTAP_RESULT_NR && !b->bail_out &&
-		      (b->plan >= 0 ? l->last < (unsigned)b->plan : l->started);
+	in_progress =
+		cut != KTAP_RESULT_NR && !b->bail_out &&
+		(b->plan >= 0 ? l->highest < (unsigned)b->plan : l->started);
 	if (in_progress) {
 		struct ktap_test t = KTAP_TEST_INIT;
 
-		t.number = l->last + 1;
+		t.number = l->highest + 1;
 		t.name = l->marker;
 		l->marker = NULL;
 		t.result = cut;
 		t.reason = reason ? xstrdup(reason) : NULL;
 		move_diag(&t, b);
 		append_test(b, &t);
-		l->last = t.number;
+		l->highest = t.number;
 		l->started = false;
 	}
 
 	/* Holes up to the plan or the highest number are missing tests. */
-	for (size_t i = 0; i < b->subtests_nr; i++)
-		if (b->subtests[i].number > top)
-			top = b->subtests[i].number;
-	seen = xcalloc(top + 1, 1);
-	for (size_t i = 0; i < b->subtests_nr; i++)
-		if (b->subtests[i].number <= top)
-			seen[b->subtests[i].number] = 1;
-	for (unsigned n = 1; n <= top; n++) {
-		struct ktap_test t = KTAP_TEST_INIT;
+	sort_subtests(b);
+	nr = b->subtests_nr;
+	for (size_t i = 0; i < nr; i++) {
+		unsigned n = b->subtests[i].number;
 
-		if (seen[n])
-			continue;
-		t.number = n;
-		t.result = KTAP_MISSING;
-		append_test(b, &t);
+		if (n > next)
+			add_missing(p, b, next, n - 1, &marker);
+		if (n >= next)
+			next = n + 1;
 	}
-	free(seen);
-
-	/* Stable insertion sort: numbers are nearly in order already. */
-	for (size_t i = 1; i < b->subtests_nr; i++) {
-		struct ktap_test t = b->subtests[i];
-		size_t j = i;
-
-		for (; j > 0 && b->subtests[j - 1].number > t.number; j--)
-			b->subtests[j] = b->subtests[j - 1];
-		b->subtests[j] = t;
-	}
+	if (next <= top)
+		add_missing(p, b, next, top, &marker);
+	if (marker != NO_MARKER)
+		b->subtests[marker].reason = xstrfmt(
+			"and %u more planned tests without a result, not listed: too many for the input",
+			b->unlisted);
+	if (b->subtests_nr > nr)
+		sort_subtests(b);
 }
 
 /* Finish `t` as the result at level `k` and record it there. */
@@ -429,8 +512,9 @@ static void add_result(struct ktap_parser *p, size_t k, struct ktap_test *t)
 
 	move_diag(t, &l->block);
 	if (!t->number)
-		t->number = l->last + 1;
-	l->last = t->number;
+		t->number = l->highest + 1;
+	if (t->number > l->highest)
+		l->highest = t->number;
 	l->started = false;
 	free(l->marker);
 	l->marker = NULL;
@@ -453,7 +537,7 @@ static void unwind(struct ktap_parser *p, size_t k, enum ktap_result cut,
 		struct ktap_test t = KTAP_TEST_INIT;
 
 		/* Only the deepest level has a test in progress of its own. */
-		settle_level(inner, deepest ? cut : KTAP_RESULT_NR, reason);
+		settle_level(p, inner, deepest ? cut : KTAP_RESULT_NR, reason);
 		deepest = false;
 		t.name = outer->marker;
 		outer->marker = NULL;
@@ -479,7 +563,7 @@ static void handle_result(struct ktap_parser *p, size_t k, const char *rest)
 	if (p->levels_nr > k + 1) {
 		struct ktap_level *inner = &p->levels[k + 1];
 
-		settle_level(inner, KTAP_RESULT_NR, NULL);
+		settle_level(p, inner, KTAP_RESULT_NR, NULL);
 		move_diag(&t, &p->levels[k].block);
 		move_diag(&t, &inner->block);
 		move_subtests(&t, &inner->block);
@@ -509,9 +593,15 @@ static void handle_diag(struct ktap_parser *p, size_t k, const char *rest)
 		const char *hash = find_hash(name);
 		size_t n = hash ? (size_t)(hash - name) : strlen(name);
 
+		/* Trimmed as a result line's name is; never empty. */
+		while (n && isspace((unsigned char)*name)) {
+			name++;
+			n--;
+		}
 		while (n && isspace((unsigned char)name[n - 1]))
 			n--;
-		l->marker = xstrndup(name, n);
+		if (n)
+			l->marker = xstrndup(name, n);
 	}
 	add_diag(&l->block, xstrdup(text));
 }
@@ -543,6 +633,8 @@ static void handle_line(struct ktap_parser *p, const char *s)
 		case LINE_VERSION:
 			return; /* a repeated version line: ignore it */
 		case LINE_NESTED:
+			if (k + 1 >= KTAP_MAX_DEPTH)
+				return; /* too deep: ignore it */
 			unwind(p, k, KTAP_INCOMPLETE, "no result line");
 			p->levels[k].started = true;
 			push_level(p, s, rest - s + indent, rest + indent);
@@ -575,6 +667,7 @@ static void feed_one(struct ktap_parser *p, const char *line, size_t len)
 	struct strbuf sb = STRBUF_INIT;
 	size_t skip;
 
+	p->bytes += len;
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	skip = console_prefix_len(line, len, NULL);
@@ -632,9 +725,9 @@ bool ktap_parser_in_progress(const struct ktap_parser *p, unsigned *number,
 		return false;
 	l = &p->levels[0];
 	if (l->block.bail_out ||
-	    (l->block.plan >= 0 && l->last >= (unsigned)l->block.plan))
+	    (l->block.plan >= 0 && l->highest >= (unsigned)l->block.plan))
 		return false;
-	*number = l->last + 1;
+	*number = l->highest + 1;
 	*name = l->marker;
 	return true;
 }
@@ -693,7 +786,7 @@ int ktap_parser_finish(struct ktap_parser *p, struct ktap_test *out)
 		reason = NULL;
 	nested = p->levels_nr > 1;
 	unwind(p, 0, cut, reason);
-	settle_level(&p->levels[0], nested ? KTAP_RESULT_NR : cut, reason);
+	settle_level(p, &p->levels[0], nested ? KTAP_RESULT_NR : cut, reason);
 	move_subtests(out, &p->levels[0].block);
 	move_diag(out, &p->levels[0].block);
 	out->result = sum_up(out, p->crash_reason);
@@ -727,11 +820,17 @@ static void print_result(struct strbuf *out, const struct ktap_test *t,
 	};
 	bool ok = t->result == KTAP_PASS || t->result == KTAP_SKIP ||
 		  t->result == KTAP_XFAIL;
-	const char *d = directive[t->result];
+	const char *d = directive[t->result], *dash = "";
 
 	strbuf_addf(out, "%s%s %u", indent, ok ? "ok" : "not ok", t->number);
-	if (t->name)
-		strbuf_addf(out, " %s", t->name);
+	/*
+	 * A name is never empty; one that a parser would take for the
+	 * "- " before a name ("- x", "-") gets one of its own.
+	 */
+	if (t->name && (starts_with(t->name, "- ") || !strcmp(t->name, "-")))
+		dash = "- ";
+	if (t->name && *t->name)
+		strbuf_addf(out, " %s%s", dash, t->name);
 	if (d || t->reason)
 		strbuf_addstr(out, " #");
 	if (d)

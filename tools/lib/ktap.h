@@ -34,9 +34,18 @@
  *    keep it, the test in progress at each level becomes INCOMPLETE (or
  *    CRASH after ktap_parser_crash()), planned tests that never ran are
  *    MISSING, and so are holes in the numbering (a result number of 0 or
- *    above 100000 is taken as the next number).
+ *    above 100000 is taken as the next number); results may come in any
+ *    order.
  *
- * The test in progress is the one after the last result at its level.
+ * Hostile input is bounded by its size, not by the numbers it declares:
+ * the MISSING tests made up for a whole run are at most 1024 plus one
+ * per 8 bytes of input; past that, one MISSING test per level stands for
+ * the rest of it (its reason says how many; ktap_test.unlisted counts
+ * them) and the printout of such a run is not a fixed point. Version
+ * lines nested deeper than 32 levels are ignored.
+ *
+ * The test in progress is the one after the highest result number at its
+ * level.
  * Its name is taken from the first marker since that result: "# Subtest:
  * NAME" (KUnit), "# selftests: SUITE: NAME" (runner.sh, kept whole so it
  * matches the result line) or "# running NAME" (our runner).
@@ -106,6 +115,12 @@ struct ktap_test {
 	char *bail_out; /* "Bail out!" reason ("" if none), or NULL */
 	struct ktap_test *subtests;
 	size_t subtests_nr, subtests_alloc;
+	/*
+	 * Planned subtests without a result that are not listed: beyond
+	 * the parser's allowance of made-up MISSING tests (see below), the
+	 * last listed MISSING subtest stands for them and says how many.
+	 */
+	unsigned unlisted;
 };
 
 #define KTAP_TEST_INIT                      \
@@ -141,6 +156,8 @@ struct ktap_parser {
 	bool seen_version; /* a top-level version line came */
 	bool finished;
 	char *crash_reason;
+	size_t bytes; /* input fed so far */
+	size_t placeholders; /* MISSING tests made up so far */
 	struct strbuf partial; /* ktap_parser_write()'s unfinished line */
 	/* private: the open levels, 0 = top */
 	struct ktap_level *levels;

@@ -1153,32 +1153,49 @@ static long part_offset(const char *buf, size_t start, size_t end,
 	return -1;
 }
 
-/* Every multipart must end with its closing delimiter. */
-static const char *missing_boundary(const char *buf, size_t len,
+/*
+ * Every multipart must end with its closing delimiter. `obj` is the part
+ * whose text (headers, content) is buf[start, end); each multipart looks
+ * for its delimiters in its own content only and hands each child the
+ * text between two of them, as part_offset() does, so the whole mail is
+ * read once per level of nesting, not once per part. Returns the
+ * boundary of the first multipart without its closing delimiter ("" when
+ * it has no boundary), or NULL.
+ */
+static const char *missing_boundary(const char *buf, size_t start, size_t end,
 				    GMimeObject *obj)
 {
-	const char *b, *p, *end = buf + len;
-	int n;
+	const char *b, *p, *e = buf + end, *child_start = NULL;
+	size_t body;
+	int i = 0, n;
 
 	if (!GMIME_IS_MULTIPART(obj))
 		return NULL;
 	b = g_mime_multipart_get_boundary(GMIME_MULTIPART(obj));
 	if (!b)
 		return "";
-	for (p = buf; p < end; p = next_line(p, end))
-		if (is_delimiter(p, eol(p, end), b, true))
-			break;
-	if (p == end)
-		return b;
 	n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
-	for (int i = 0; i < n; i++) {
-		const char *r = missing_boundary(
-			buf, len,
-			g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
-		if (r)
-			return r;
+	find_body(buf, start, end, &body);
+	for (p = buf + body; p < e; p = next_line(p, e)) {
+		const char *le = eol(p, e), *r;
+		bool closing = is_delimiter(p, le, b, true);
+
+		if (!closing && !is_delimiter(p, le, b, false))
+			continue;
+		if (child_start && i > 0 && i <= n) {
+			r = missing_boundary(
+				buf, child_start - buf, p - buf,
+				g_mime_multipart_get_part(GMIME_MULTIPART(obj),
+							  i - 1));
+			if (r)
+				return r;
+		}
+		if (closing)
+			return NULL;
+		child_start = next_line(p, e);
+		i++;
 	}
-	return NULL;
+	return b;
 }
 
 static bool is_diff_type(GMimeContentType *ct)
@@ -1333,13 +1350,16 @@ static void on_warning(gint64 offset, GMimeParserWarning code,
 	}
 }
 
-/* One mail of an RFC 822 file: buf[start, end) of the file `file`. */
+/*
+ * One mail of an RFC 822 file: buf[0, len), which starts at line `line`
+ * of the file (the caller counts lines as it goes, so that an mbox is
+ * read once, not once per mail).
+ */
 static int parse_rfc822_mail(struct mail *m, const struct mail_ctx *ctx,
-			     const char *file, size_t start, size_t end,
+			     const char *buf, size_t len, unsigned line,
 			     GMimeMessage *msg)
 {
-	const char *buf = file + start;
-	size_t len = end - start, hend;
+	size_t hend;
 	struct text_part body = TEXT_PART_INIT, att = TEXT_PART_INIT;
 	struct part_walk w = { .body = &body, .att = &att };
 	GMimeObject *root = g_mime_message_get_mime_part(msg);
@@ -1347,7 +1367,7 @@ static int parse_rfc822_mail(struct mail *m, const struct mail_ctx *ctx,
 	unsigned last_line;
 	int ret = -1;
 
-	m->line = count_lines(file, buf) + 1;
+	m->line = line;
 	m->raw = xstrndup(buf, len);
 	m->raw_len = len;
 	last_line = m->line + count_lines(buf, buf + len) -
@@ -1360,7 +1380,7 @@ static int parse_rfc822_mail(struct mail *m, const struct mail_ctx *ctx,
 			ctx->path, ctx->nr, last_line);
 		goto out;
 	}
-	if (root && (missing = missing_boundary(buf, len, root))) {
+	if (root && (missing = missing_boundary(buf, 0, len, root))) {
 		error_set(
 			"'%s': mail %u: line %u: truncated: a multipart ends without its closing boundary '--%s--'",
 			ctx->path, ctx->nr, last_line, missing);
@@ -1421,7 +1441,8 @@ static int read_rfc822(struct mail_list *out, const char *path, const char *buf,
 	struct parser_warning warn = { 0 };
 	GMimeMessage **msgs = NULL;
 	size_t *starts = NULL;
-	size_t nr = 0, alloc = 0, salloc = 0, i;
+	size_t nr = 0, alloc = 0, salloc = 0, i, counted = 0;
+	unsigned line = 1;
 	int ret = -1;
 
 	g_mime_parser_options_set_warning_callback(opts, on_warning, &warn);
@@ -1435,11 +1456,23 @@ static int read_rfc822(struct mail_list *out, const char *path, const char *buf,
 			break;
 		ALLOC_GROW(msgs, nr + 1, alloc);
 		ALLOC_GROW(starts, nr + 1, salloc);
+		msgs[nr] = msg;
 		starts[nr] = 0;
-		if (mbox)
-			starts[nr] =
+		if (mbox) {
+			gint64 off =
 				g_mime_parser_get_mbox_marker_offset(parser);
-		msgs[nr++] = msg;
+
+			if (off < (gint64)(nr ? starts[nr - 1] : 0) ||
+			    off > (gint64)len) {
+				nr++;
+				error_set(
+					"'%s': mail %zu: cannot tell where it starts",
+					path, nr);
+				goto out;
+			}
+			starts[nr] = (size_t)off;
+		}
+		nr++;
 		if (!mbox)
 			break;
 	}
@@ -1453,9 +1486,12 @@ static int read_rfc822(struct mail_list *out, const char *path, const char *buf,
 		struct mail_ctx ctx = { path, (unsigned)i + 1 };
 		struct mail *m = mail_new(path, ctx.nr);
 
+		/* Lines before this mail: counted on from the last one. */
+		line += count_lines(buf + counted, buf + starts[i]);
+		counted = starts[i];
 		mail_list_append(out, m);
-		if (parse_rfc822_mail(m, &ctx, buf, starts[i], end, msgs[i]) <
-		    0)
+		if (parse_rfc822_mail(m, &ctx, buf + starts[i], end - starts[i],
+				      line, msgs[i]) < 0)
 			goto out;
 		if (warn.set && (gint64)starts[i] <= warn.offset &&
 		    warn.offset <= (gint64)end) {
@@ -1482,18 +1518,99 @@ out:
 
 /* ---- web archive ------------------------------------------------------ */
 
+/* Lines a web archive may have wrapped a long subject onto. */
+#define WEB_SUBJECT_MORE 3
+
 /*
- * The web-archive rendering: "[PATCH ...] subject", then "From: Name"
- * and "Date: ..." (blank lines between allowed), then the body.
+ * The head of a web-archive rendering: "[PATCH ...] subject" (the first
+ * line that is not blank, and up to WEB_SUBJECT_MORE lines it wrapped
+ * onto), then "From: Name" and "Date: ..." in either order, blank lines
+ * between allowed, then the body. detect() and read_web() both go by it,
+ * so that what is taken for a web archive always has its From: line.
  */
+struct web_head {
+	const char *subject, *subject_end;
+	const char *from, *from_end, *date, *date_end; /* values, or NULL */
+	const char *body;
+};
+
+static bool is_web_head_line(const char *p, const char *e)
+{
+	const char *v;
+
+	return is_blank(p, e) || line_has_key(p, e, "From:", &v) ||
+	       line_has_key(p, e, "Date:", &v);
+}
+
+/* Fill `h` from buf[0, end); false when this is no web-archive head. */
+static bool web_head(struct web_head *h, const char *buf, const char *end)
+{
+	const char *p = buf, *v;
+	int more = 0;
+
+	memset(h, 0, sizeof(*h));
+	while (p < end && is_blank(p, eol(p, end)))
+		p = next_line(p, end);
+	if (p == end ||
+	    (*p != '[' && !(end - p >= 5 && !strncasecmp(p, "re: [", 5))))
+		return false;
+	h->subject = p;
+	for (p = next_line(p, end);
+	     p < end && !is_web_head_line(p, eol(p, end));
+	     p = next_line(p, end))
+		if (more++ == WEB_SUBJECT_MORE)
+			return false;
+	h->subject_end = p;
+	for (; p < end; p = next_line(p, end)) {
+		const char *e = eol(p, end);
+
+		if (is_blank(p, e))
+			continue;
+		if (!h->from && line_has_key(p, e, "From:", &v)) {
+			h->from = v;
+			h->from_end = e;
+		} else if (!h->date && line_has_key(p, e, "Date:", &v)) {
+			h->date = v;
+			h->date_end = e;
+		} else {
+			break;
+		}
+		if (h->from && h->date) {
+			p = next_line(p, end);
+			break;
+		}
+	}
+	h->body = p;
+	return h->from;
+}
+
+/* The subject's lines, each trimmed, joined by a blank. */
+static char *web_subject(const struct web_head *h, const char *end)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = h->subject; p < h->subject_end;
+	     p = next_line(p, end)) {
+		char *t = xstrndup_trim(p, eol(p, end));
+
+		if (sb.len)
+			strbuf_addch(&sb, ' ');
+		strbuf_addstr(&sb, t);
+		free(t);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The web-archive rendering (see web_head()). */
 static int read_web(struct mail_list *out, const char *path, const char *buf,
 		    size_t len)
 {
-	const char *end = buf + len, *p = buf, *v;
+	const char *end = buf + len;
 	struct mail_ctx ctx = { path, 1 };
 	struct mail *m = mail_new(path, 1);
 	struct text_part body = TEXT_PART_INIT, att = TEXT_PART_INIT;
-	bool from = false, date = false;
+	struct web_head h;
+	char *val;
 	int ret = -1;
 
 	mail_list_append(out, m);
@@ -1503,35 +1620,26 @@ static int read_web(struct mail_list *out, const char *path, const char *buf,
 	m->raw_len = len;
 	if (check_text(&ctx, buf, end, 1, "the mail") < 0)
 		goto out;
-	while (p < end && is_blank(p, eol(p, end)))
-		p = next_line(p, end);
-	m->subject = xstrndup_trim(p, eol(p, end));
+	if (!web_head(&h, buf, end)) {
+		error_set(
+			"'%s' is not a mail: no \"From:\" line after the subject",
+			path);
+		goto out;
+	}
+	m->subject = web_subject(&h, end);
 	mail_subject_parse(&m->subj, m->subject);
-	for (p = next_line(p, end); p < end && !(from && date);
-	     p = next_line(p, end)) {
-		const char *e = eol(p, end);
-
-		if (is_blank(p, e))
-			continue;
-		if (!from && line_has_key(p, e, "From:", &v)) {
-			char *val = xstrndup_trim(v, e);
-
-			split_address(val, &m->from_name, &m->from_email);
-			free(val);
-			from = true;
-		} else if (!date && line_has_key(p, e, "Date:", &v)) {
-			m->date = xstrndup_trim(v, e);
-			m->date_epoch = parse_date(m->date);
-			date = true;
-		} else {
-			break;
-		}
+	val = xstrndup_trim(h.from, h.from_end);
+	split_address(val, &m->from_name, &m->from_email);
+	free(val);
+	if (h.date) {
+		m->date = xstrndup_trim(h.date, h.date_end);
+		m->date_epoch = parse_date(m->date);
 	}
 	m->author_name = xstrdup(m->from_name);
 	m->author_email = m->from_email ? xstrdup(m->from_email) : NULL;
 	m->addresses_obfuscated = has_obfuscated_address(buf, end);
-	body.line = 1 + count_lines(buf, p);
-	strbuf_add(&body.text, p, end - p);
+	body.line = 1 + count_lines(buf, h.body);
+	strbuf_add(&body.text, h.body, end - h.body);
 	crlf_to_lf(&body.text);
 	ret = parse_body(m, &ctx, &body, &att);
 out:
@@ -1557,6 +1665,7 @@ static bool is_header_line(const char *p, const char *e)
 static enum mail_format detect(const char *buf, size_t len)
 {
 	const char *end = buf + len, *p = buf;
+	struct web_head h;
 
 	if (len >= 5 && !memcmp(buf, "From ", 5)) {
 		/* "From <sender or sha> <date>", then a header. */
@@ -1577,22 +1686,8 @@ static enum mail_format detect(const char *buf, size_t len)
 		}
 		return FORMAT_NONE;
 	}
-	while (p < end && is_blank(p, eol(p, end)))
-		p = next_line(p, end);
-	if (p < end && (*p == '[' || !strncasecmp(p, "re: [", 5))) {
-		int lines = 0;
-
-		for (p = next_line(p, end); p < end && lines < 4;
-		     p = next_line(p, end)) {
-			const char *v;
-
-			if (is_blank(p, eol(p, end)))
-				continue;
-			if (line_has_key(p, eol(p, end), "From:", &v))
-				return FORMAT_WEB;
-			lines++;
-		}
-	}
+	if (web_head(&h, buf, end))
+		return FORMAT_WEB;
 	return FORMAT_NONE;
 }
 

@@ -16,10 +16,12 @@
  *
  * Two input formats: RFC 822 mail (single mail, mbox, maildir file, as
  * from git format-patch, b4 am or a mail client), and a web-archive
- * rendering saved as text (a "[PATCH ...] subject" first line, then
- * "From: Name" and "Date: ..." lines, then the body), which is how the
- * seed mails came. The second kind carries no Message-ID, and its From
- * line carries no address (from_email is NULL).
+ * rendering saved as text (a "[PATCH ...] subject" first line, which
+ * may wrap onto up to three more lines, then "From: Name" and "Date: ..."
+ * lines in either order, then the body), which is how the seed mails
+ * came; a file whose head has no such "From:" line is not a mail. The
+ * second kind carries no Message-ID, and its From line carries no
+ * address (from_email is NULL).
  *
  * Line numbers (`line`, `diff_line`, trailer and stable lines) are
  * 1-based lines of the FILE: for an mbox they count from the start of the

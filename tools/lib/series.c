@@ -395,14 +395,25 @@ out:
 	return ret;
 }
 
-/* Apply the series file's `stable` override, if a person set one. */
+/*
+ * Is `value` what the series file says of the mail's own stable tag (as
+ * format_series_file() wrote it), rather than a person's override?
+ */
+static bool is_own_stable(const struct mail *m, const char *value)
+{
+	const char *mine =
+		m->stable.present ?
+			(m->stable.qualifier ? m->stable.qualifier : "yes") :
+			"no";
+
+	return !strcmp(value, mine);
+}
+
+/* Apply the series file's `stable` override (see is_own_stable()). */
 static int apply_stable_override(struct mail *m, const char *value,
 				 const char *file)
 {
-	const char *mine = m->stable.present ?
-		(m->stable.qualifier ? m->stable.qualifier : "yes") : "no";
-
-	if (!value || !strcmp(value, mine))
+	if (!value || is_own_stable(m, value))
 		return 0;
 	free(m->stable.qualifier);
 	memset(&m->stable, 0, sizeof(m->stable));
@@ -442,9 +453,87 @@ out:
 struct load_state {
 	struct series *s;
 	const char *dir;
-	char *cur;	/* the patch section being read */
+	const char *path; /* the series file, for messages */
+	char *cur; /* the section read last ... */
+	bool cur_cover; /* ... a cover section ... */
+	size_t cur_patch; /* ... else this patch's */
+	/*
+	 * Per patch, the last `stable` value that is not the mail's own
+	 * (wherever it stands in the file), applied once all is read.
+	 */
+	char **overrides;
+	size_t overrides_alloc;
 	int ret;
 };
+
+/* The patch loaded from `file`, else NULL. */
+static struct series_patch *find_patch(const struct series *s, const char *file)
+{
+	for (size_t i = 0; i < s->nr; i++)
+		if (!strcmp(s->patches[i].file, file))
+			return &s->patches[i];
+	return NULL;
+}
+
+/*
+ * A [cover "FILE"] or [patch "FILE"] section: load the mail when it is
+ * new. Each section is found by its name, so that a value lands on its
+ * own patch wherever its section is repeated in the file.
+ */
+static int load_section(struct load_state *st, const char *file, bool is_cover)
+{
+	struct series *s = st->s;
+	struct series_patch *sp;
+	struct mail *m = NULL;
+
+	if (st->cur && !strcmp(st->cur, file) && st->cur_cover == is_cover)
+		return 0;
+	sp = find_patch(s, file);
+	free(st->cur);
+	st->cur = xstrdup(file);
+	st->cur_cover = is_cover;
+	if (is_cover ? sp != NULL :
+		       s->cover_file && !strcmp(s->cover_file, file))
+		return error_set(
+			"'%s': '%s' is both the cover letter and a patch",
+			st->path, file);
+	if (is_cover) {
+		if (s->cover_file && strcmp(s->cover_file, file))
+			return error_set(
+				"'%s': two cover letters, '%s' and '%s'",
+				st->path, s->cover_file, file);
+		if (s->cover)
+			return 0;
+	} else if (sp) {
+		st->cur_patch = sp - s->patches;
+		return 0;
+	}
+	if (load_mail(&m, st->dir, file) < 0)
+		return -1;
+	if (is_cover) {
+		s->cover = m;
+		s->cover_file = xstrdup(file);
+		return 0;
+	}
+	ALLOC_GROW(s->patches, s->nr + 1, s->alloc);
+	ALLOC_GROW(st->overrides, s->nr + 1, st->overrides_alloc);
+	s->patches[s->nr].file = xstrdup(file);
+	s->patches[s->nr].mail = m;
+	st->overrides[s->nr] = NULL;
+	st->cur_patch = s->nr++;
+	return 0;
+}
+
+/* Note a `stable` value of the current patch, if it is an override. */
+static void note_override(struct load_state *st, const char *value)
+{
+	const struct mail *m = st->s->patches[st->cur_patch].mail;
+
+	if (!value || is_own_stable(m, value))
+		return;
+	free(st->overrides[st->cur_patch]);
+	st->overrides[st->cur_patch] = xstrdup(value);
+}
 
 static int load_entry(const git_config_entry *e, void *data)
 {
@@ -452,6 +541,7 @@ static int load_entry(const git_config_entry *e, void *data)
 	const char *name = e->name, *sub, *dot;
 	char *file;
 	bool is_cover;
+	int ret = 0;
 
 	if (!(is_cover = skip_prefix(name, "cover.", &sub)) &&
 	    !skip_prefix(name, "patch.", &sub))
@@ -460,42 +550,17 @@ static int load_entry(const git_config_entry *e, void *data)
 	if (!dot || dot == sub)
 		return 0;
 	file = xstrndup(sub, dot - sub);
-	if (strchr(file, '/') || file[0] == '.') {
-		st->ret = error_set("series '%s': bad patch name '%s'",
-				    st->s->name, file);
-		free(file);
-		return -1;
-	}
-	if (!st->cur || strcmp(st->cur, file)) {
-		struct mail *m = NULL;
-
-		free(st->cur);
-		st->cur = xstrdup(file);
-		if (load_mail(&m, st->dir, file) < 0) {
-			st->ret = -1;
-			free(file);
-			return -1;
-		}
-		if (is_cover) {
-			mail_free(st->s->cover);
-			free(st->s->cover_file);
-			st->s->cover = m;
-			st->s->cover_file = xstrdup(file);
-		} else {
-			ALLOC_GROW(st->s->patches, st->s->nr + 1,
-				   st->s->alloc);
-			st->s->patches[st->s->nr].file = xstrdup(file);
-			st->s->patches[st->s->nr++].mail = m;
-		}
-	}
-	if (!is_cover && !strcmp(dot + 1, "stable") &&
-	    apply_stable_override(st->s->patches[st->s->nr - 1].mail,
-				  e->value, file) < 0) {
-		st->ret = -1;
-		free(file);
-		return -1;
-	}
+	if (strchr(file, '/') || file[0] == '.')
+		ret = error_set("'%s': bad patch name '%s'", st->path, file);
+	else
+		ret = load_section(st, file, is_cover);
+	if (!ret && !is_cover && !strcmp(dot + 1, "stable"))
+		note_override(st, e->value);
 	free(file);
+	if (ret < 0) {
+		st->ret = -1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -509,6 +574,7 @@ int series_load(struct series *s, const char *root, const char *name)
 
 	s->name = xstrdup(name);
 	st.dir = dir;
+	st.path = path;
 	if (!path_exists(path)) {
 		error_set("no series '%s' (no file '%s')", name, path);
 		goto out;
@@ -526,8 +592,17 @@ int series_load(struct series *s, const char *root, const char *name)
 		error_set("series '%s' lists no patches in '%s'", name, path);
 		goto out;
 	}
+	for (size_t i = 0; i < s->nr; i++)
+		if (apply_stable_override(s->patches[i].mail, st.overrides[i],
+					  s->patches[i].file) < 0) {
+			error_prefix("'%s': ", path);
+			goto out;
+		}
 	ret = 0;
 out:
+	for (size_t i = 0; i < s->nr; i++)
+		free(st.overrides[i]);
+	free(st.overrides);
 	git_config_free(cfg);
 	free(st.cur);
 	free(path);

@@ -70,7 +70,17 @@ int series_from_mails(struct series *s, struct mail_list *ml,
  */
 int series_write(const struct series *s, const char *root, bool replace);
 
-/* Load `root`/<name> (parsing its mails again). */
+/*
+ * Load `root`/<name> (parsing its mails again). Sections are found by
+ * the file they name: a [patch "F"] section repeated later in the file
+ * (say, to add a `stable` override) adds to F's, and the patches go in
+ * the order in which their names first appear. A `stable` value other
+ * than what the file was written with (the mail's own tag) overrides
+ * it, wherever it stands; of several, the last. Errors name the series
+ * file: a mail that does not load, a name with '/' or a leading '.', two
+ * cover letters, a file that is both the cover letter and a patch, a
+ * `stable` value that does not parse.
+ */
 int series_load(struct series *s, const char *root, const char *name);
 
 /* The names of the series under `root`, sorted. */

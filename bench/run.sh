@@ -9,4 +9,5 @@ for b in trees apply corpus build test; do
 	echo "== bench/$b.sh"
 	sh "$dir/$b.sh" || rc=1
 done
+echo "== bench/parsers.sh" && sh "$dir/parsers.sh" || rc=1
 exit $rc

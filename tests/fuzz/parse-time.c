@@ -37,7 +37,7 @@ static int time_mail(const char *path)
 		mail_list_release(&ml);
 		return 1;
 	}
-	printf("%.3f %zu mails\n", t, ml.nr);
+	printf("%.6f %zu mails\n", t, ml.nr);
 	mail_list_release(&ml);
 	return 0;
 }
@@ -59,7 +59,7 @@ static int time_ktap(const char *path)
 		return 1;
 	}
 	t = cpu_now() - t0;
-	printf("%.3f %zu tests\n", t, run.subtests_nr);
+	printf("%.6f %zu tests\n", t, run.subtests_nr);
 	ktap_test_release(&run);
 	strbuf_release(&sb);
 	return 0;

@@ -16,7 +16,7 @@
  * caller computes each id (pack_hash_object()) and decides, per object,
  * whether to deflate it.
  *
- *	struct pack pk = { 0 };
+ *	struct pack pk = PACK_INIT;
  *	git_oid oid;
  *	if (pack_init(&pk, repo, odb) < 0)
  *		goto out;
@@ -29,9 +29,6 @@
  *	pack_release(&pk);		// removes an unfinished pack
  *
  * Errors name the pack file or the object (`what` of pack_add()).
- *
- * NEEDSWORK: there is no PACK_INIT; a zeroed pack has fd 0, which
- * pack_release() closes when pack_init() was never called.
  */
 
 /*
@@ -64,6 +61,12 @@ struct pack {
 	uint32_t *set; /* open addressing: index + 1, or 0 */
 	size_t set_size;
 };
+
+/* No file yet: pack_release() of it does nothing. */
+#define PACK_INIT        \
+	{                \
+		.fd = -1 \
+	}
 
 /*
  * Start a pack in `repo`'s objects/pack (a temporary name until

@@ -513,7 +513,7 @@ int tarball_import(struct tarball_info *info, git_repository *repo,
 		   struct trees_progress *progress,
 		   const struct trees_opts *opts)
 {
-	struct import im = { .repo = repo, .deb = deb_path };
+	struct import im = { .repo = repo, .deb = deb_path, .pack = PACK_INIT };
 	struct queue q = { .lock = PTHREAD_MUTEX_INITIALIZER,
 			   .more = PTHREAD_COND_INITIALIZER,
 			   .room = PTHREAD_COND_INITIALIZER,

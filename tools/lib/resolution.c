@@ -113,6 +113,16 @@ static int index_entry(const git_config_entry *e, void *data)
 	r = find_or_add(is->st, is->dir, file);
 	free(file);
 	dot++;
+	if (!e->value) {
+		/* "key" alone on its line: git config's boolean true. */
+		if (strcmp(dot, "title") && strcmp(dot, "patch-id") &&
+		    strcmp(dot, "target") && strcmp(dot, "base") &&
+		    strcmp(dot, "file"))
+			return 0;
+		is->ret = error_set("'%s': resolution '%s': '%s' has no value",
+				    is->path, r->file, dot);
+		return -1;
+	}
 	if (!strcmp(dot, "title")) {
 		free(r->title);
 		r->title = xstrdup(e->value);

@@ -672,8 +672,13 @@ static void feed_one(struct ktap_parser *p, const char *line, size_t len)
 		len--;
 	skip = console_prefix_len(line, len, NULL);
 	strbuf_add(&sb, line + skip, len - skip);
-	/* An embedded NUL would hide the rest; serial noise, drop it. */
+	/*
+	 * An embedded NUL would hide the rest; serial noise, drop it, and
+	 * the line ending it may have bared.
+	 */
 	strbuf_setlen(&sb, strlen(sb.buf));
+	while (sb.len && sb.buf[sb.len - 1] == '\r')
+		strbuf_setlen(&sb, sb.len - 1);
 	p->lineno++;
 	handle_line(p, sb.buf);
 	strbuf_release(&sb);

@@ -46,6 +46,7 @@ LIB_OBJS += tools/lib/emit.o
 LIB_OBJS += tools/lib/evidence.o
 LIB_OBJS += tools/lib/explain.o
 LIB_OBJS += tools/lib/guard.o
+LIB_OBJS += tools/lib/grid.o
 LIB_OBJS += tools/lib/guest.o
 LIB_OBJS += tools/lib/kbuild.o
 LIB_OBJS += tools/lib/kconfig.o

@@ -12,6 +12,7 @@
 
 #include "builtin.h"
 #include "lib/apply.h"
+#include "lib/grid.h"
 #include "lib/setup.h"
 #include "options.h"
 #include "util/fsutil.h"
@@ -41,6 +42,8 @@ static const char apply_usage[] =
 	"  --no-resolutions      replay no recorded resolution or rename\n"
 	"  --fuzz <n>            most context lines fuzz may drop (2)\n"
 	"  --dry-run             write no commits and no refs\n"
+	"  --all                 every patch in a long series' table (default:\n"
+	"                        those that need a look)\n"
 	"  --format=<text|json>  output format\n"
 	"  -q, --quiet           no progress\n";
 
@@ -48,6 +51,7 @@ struct apply_cmd {
 	struct common_opts co;
 	struct apply_opts opts;
 	bool dry_run;
+	bool all_rows;
 };
 
 static int apply_option(void *data, int ch, const char *arg)
@@ -59,11 +63,14 @@ static int apply_option(void *data, int ch, const char *arg)
 		c->opts.all_branches = true;
 		return 0;
 	case 'F':
-		c->opts.max_fuzz = (int)options_number(apply_usage, "--fuzz",
-						       arg, 0, 3);
+		c->opts.max_fuzz =
+			(int)options_number(apply_usage, "--fuzz", arg, 0, 3);
 		return 0;
 	case 'n':
 		c->dry_run = true;
+		return 0;
+	case 'a':
+		c->all_rows = true;
 		return 0;
 	}
 	return -1;
@@ -75,6 +82,7 @@ static void parse_options(struct apply_cmd *c, int argc, char **argv)
 		{ "all-branches", no_argument, NULL, 'A' },
 		{ "fuzz", required_argument, NULL, 'F' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 
@@ -85,16 +93,15 @@ static void parse_options(struct apply_cmd *c, int argc, char **argv)
 	c->opts.backports = c->co.backports;
 }
 
-static void print_table(const struct series *s, struct apply_target *t,
-			size_t nr)
+/* One row per target, a column per patch: a short series. */
+static void print_by_target(const struct series *s, struct apply_target *t,
+			    size_t nr)
 {
 	size_t w = 6;
 
 	for (size_t i = 0; i < nr; i++)
 		if (strlen(t[i].name) > w)
 			w = strlen(t[i].name);
-	printf("series %s: %zu patch%s on %zu target%s\n", s->name, s->nr,
-	       s->nr == 1 ? "" : "es", nr, nr == 1 ? "" : "s");
 	for (size_t p = 0; p < s->nr; p++)
 		printf("  %zu  %s\n", p + 1, s->patches[p].mail->subject);
 	printf("\n%-*s", (int)w, "target");
@@ -104,7 +111,8 @@ static void print_table(const struct series *s, struct apply_target *t,
 	for (size_t i = 0; i < nr; i++) {
 		printf("%-*s", (int)w, t[i].name);
 		for (size_t p = 0; p < t[i].nr; p++)
-			printf("  %-18s", verdict_name(t[i].patches[p].verdict));
+			printf("  %-18s",
+			       verdict_name(t[i].patches[p].verdict));
 		putchar('\n');
 	}
 	putchar('\n');
@@ -118,9 +126,39 @@ static void print_table(const struct series *s, struct apply_target *t,
 			       verdict_name(ap->verdict), ap->detail);
 		}
 	}
+}
+
+static void print_table(const struct series *s, struct apply_target *t,
+			size_t nr, bool all)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct grid g;
+
+	printf("series %s: %zu patch%s on %zu target%s\n", s->name, s->nr,
+	       s->nr == 1 ? "" : "es", nr, nr == 1 ? "" : "s");
+	grid_init(&g, s->nr, nr);
+	for (size_t p = 0; p < s->nr; p++)
+		g.titles[p] = s->patches[p].mail->subj.title ?
+				      s->patches[p].mail->subj.title :
+				      s->patches[p].mail->subject;
+	for (size_t i = 0; i < nr; i++) {
+		g.targets[i] = t[i].name;
+		for (size_t p = 0; p < t[i].nr && p < s->nr; p++)
+			grid_set(&g, p, i, t[i].patches[p].verdict,
+				 t[i].patches[p].detail);
+	}
+	if (grid_fits_by_target(&g, GRID_WIDTH)) {
+		print_by_target(s, t, nr);
+	} else {
+		putchar('\n');
+		grid_text(&out, &g, all, GRID_WIDTH);
+		fputs(out.buf, stdout);
+	}
 	for (size_t i = 0; i < nr; i++)
 		if (!git_oid_equal(&t[i].tip, &t[i].base))
 			printf("%s: %s\n", t[i].name, t[i].ref);
+	grid_release(&g);
+	strbuf_release(&out);
 }
 
 static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
@@ -157,11 +195,11 @@ static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 		for (size_t i = 0; i < nr; i++)
 			json_array_append_new(targets,
 					      apply_target_to_json(&t[i]));
-		json_array_append_new(json, json_pack("{s:s, s:o}", "series",
-						      s.name, "targets",
-						      targets));
+		json_array_append_new(json,
+				      json_pack("{s:s, s:o}", "series", s.name,
+						"targets", targets));
 	} else {
-		print_table(&s, t, nr);
+		print_table(&s, t, nr, c->all_rows);
 	}
 	for (size_t i = 0; i < nr; i++)
 		apply_target_release(&t[i]);

@@ -27,12 +27,15 @@ static const char report_usage[] =
 	"  --format=<text|json|html>  output format (default: text)\n"
 	"  -o <file>                  write there instead of stdout\n"
 	"  --color / --no-color       colour the terminal matrix (default:\n"
-	"                             when stdout is a terminal)\n";
+	"                             when stdout is a terminal)\n"
+	"  --all                      every patch of a long series (default:\n"
+	"                             those that need a look)\n";
 
 struct report_cmd {
 	struct common_opts co;
 	const char *id, *format, *output;
-	int color;		/* -1: when stdout is a terminal */
+	int color; /* -1: when stdout is a terminal */
+	bool all;
 };
 
 static int report_option(void *data, int ch, const char *arg)
@@ -57,6 +60,9 @@ static int report_option(void *data, int ch, const char *arg)
 		return 0;
 	case 'C':
 		c->color = 0;
+		return 0;
+	case 'a':
+		c->all = true;
 		return 0;
 	}
 	return -1;
@@ -88,9 +94,11 @@ int cmd_report(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "color", no_argument, NULL, 'c' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct report_cmd c = { .co = COMMON_OPTS_INIT, .format = "text",
+	struct report_cmd c = { .co = COMMON_OPTS_INIT,
+				.format = "text",
 				.color = -1 };
 	struct strbuf out = STRBUF_INIT;
 	char run_dir[PATH_MAX];
@@ -108,7 +116,8 @@ int cmd_report(int argc, char **argv)
 		report_html(&out, run, run_dir);
 	} else {
 		report_text(&out, run,
-			    c.color < 0 ? (!c.output && isatty(1)) : c.color);
+			    c.color < 0 ? (!c.output && isatty(1)) : c.color,
+			    c.all);
 	}
 	if (c.output && write_file_atomic(c.output, out.buf, out.len) < 0)
 		die("%s", error_last());

@@ -707,7 +707,7 @@ static void print_run(const struct run *r, json_t *run, int format)
 		putchar('\n');
 		return;
 	}
-	report_text(&out, run, isatty(1));
+	report_text(&out, run, isatty(1), false);
 	fputs(out.buf, stdout);
 	printf("\nreport: %s/index.html\n", r->run_dir);
 	strbuf_release(&out);

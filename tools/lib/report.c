@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "cell.h"
+#include "grid.h"
 #include "report.h"
+#include "verdict.h"
 #include "util/xalloc.h"
 
 static const char *str(json_t *o, const char *key)
@@ -110,7 +112,134 @@ static void color_cell(struct strbuf *out, const char *text, int width,
 	strbuf_addf(out, "%s%-*s%s", on, width, text, *on ? "\033[0m" : "");
 }
 
-void report_text(struct strbuf *out, json_t *run, bool color)
+/* The columns after the verdicts: builds, tests, regressions, status. */
+static void status_columns(struct strbuf *out, json_t *c, bool color,
+			   struct strbuf *reasons)
+{
+	int pass, fail, skip;
+	char tests[64] = "-", *reason;
+	const char *status;
+
+	color_cell(out, build_verdict(c, "baseline"), 13, color);
+	strbuf_addch(out, ' ');
+	color_cell(out, build_verdict(c, "series"), 13, color);
+	if (test_counts(c, test_variant(c), &pass, &fail, &skip))
+		snprintf(tests, sizeof(tests), "%d pass %d fail %d skip", pass,
+			 fail, skip);
+	strbuf_addf(out, " %-22s ", tests);
+	if (json_is_object(json_object_get(json_object_get(c, "test"),
+					   "compare")))
+		snprintf(tests, sizeof(tests), "%d", regressions(c));
+	else
+		strcpy(tests, "-");
+	strbuf_addf(out, "%-11s ", tests);
+	status = status_of(c, &reason);
+	color_cell(out, status, 0, color);
+	if (json_is_true(json_object_get(c, "cached")))
+		strbuf_addstr(out, " (cached)");
+	strbuf_addch(out, '\n');
+	if (*reason)
+		strbuf_addf(reasons, "  %s\n", reason);
+	free(reason);
+}
+
+static bool of_series(json_t *c, json_t *s)
+{
+	return !strcmp(str(c, "series"), str(s, "name"));
+}
+
+/* The verdicts of `s` as a grid (patches x its cells' targets). */
+static void series_grid(struct grid *g, json_t *s, json_t *cells)
+{
+	json_t *patches = json_object_get(s, "patches"), *p, *c;
+	size_t k, col = 0, n = 0;
+
+	json_array_foreach(cells, k, c)
+		n += of_series(c, s);
+	grid_init(g, json_array_size(patches), n);
+	json_array_foreach(patches, k, p)
+		g->titles[k] = *str(p, "title") ? str(p, "title") :
+						  str(p, "subject");
+	json_array_foreach(cells, k, c) {
+		json_t *ap = json_object_get(json_object_get(c, "apply"),
+					     "patches"), *x;
+		size_t m;
+
+		if (!of_series(c, s))
+			continue;
+		g->targets[col] = str(c, "target");
+		json_array_foreach(ap, m, x)
+			if (m < g->rows)
+				grid_set(g, m, col,
+					 verdict_from_name(str(x, "verdict")),
+					 str(x, "detail"));
+		col++;
+	}
+}
+
+/* A short series: a row per target, the patches' verdicts as columns. */
+static void series_by_target(struct strbuf *out, json_t *s, json_t *cells,
+			     bool color, size_t w, struct strbuf *reasons)
+{
+	json_t *patches = json_object_get(s, "patches"), *p, *c;
+	size_t k;
+
+	json_array_foreach(patches, k, p)
+		strbuf_addf(out, "  %zu  %s\n", k + 1, str(p, "subject"));
+	strbuf_addf(out, "\n%-*s", (int)w, "target");
+	json_array_foreach(patches, k, p)
+		strbuf_addf(out, "  %-18zu", k + 1);
+	strbuf_addf(out, "  %-13s %-13s %-22s %-11s %s\n", "build", "series",
+		    "tests", "regressions", "status");
+	json_array_foreach(cells, k, c) {
+		json_t *ap = json_object_get(json_object_get(c, "apply"),
+					     "patches"), *x;
+		size_t m;
+
+		if (!of_series(c, s))
+			continue;
+		strbuf_addf(out, "%-*s", (int)w, str(c, "target"));
+		json_array_foreach(ap, m, x) {
+			strbuf_addstr(out, "  ");
+			color_cell(out, str(x, "verdict"), 18, color);
+		}
+		strbuf_addstr(out, "  ");
+		status_columns(out, c, color, reasons);
+	}
+	if (reasons->len)
+		strbuf_addf(out, "\n%s", reasons->buf);
+	strbuf_reset(reasons);
+}
+
+/* A long series: a row per target for its status, then the grid. */
+static void series_as_grid(struct strbuf *out, const struct grid *g,
+			   json_t *s, json_t *cells, bool color, bool all,
+			   size_t w, struct strbuf *reasons)
+{
+	char *line, *save = NULL;
+	json_t *c;
+	size_t k;
+
+	strbuf_addf(out, "%zu patches\n\n%-*s  %-13s %-13s %-22s %-11s %s\n",
+		    g->rows, (int)w, "target", "build", "series", "tests",
+		    "regressions", "status");
+	json_array_foreach(cells, k, c) {
+		if (!of_series(c, s))
+			continue;
+		strbuf_addf(out, "%-*s  ", (int)w, str(c, "target"));
+		status_columns(out, c, color, reasons);
+	}
+	if (reasons->len)
+		strbuf_addch(out, '\n');
+	for (line = strtok_r(reasons->buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		grid_fold(out, line, GRID_WIDTH);
+	strbuf_reset(reasons);
+	strbuf_addch(out, '\n');
+	grid_text(out, g, all, GRID_WIDTH);
+}
+
+void report_text(struct strbuf *out, json_t *run, bool color, bool all)
 {
 	json_t *series = json_object_get(run, "series"), *s;
 	json_t *cells = json_object_get(run, "cells");
@@ -124,65 +253,24 @@ void report_text(struct strbuf *out, json_t *run, bool color)
 		    (long long)json_integer_value(json_object_get(run,
 								  "seconds")));
 	json_array_foreach(series, i, s) {
-		json_t *patches = json_object_get(s, "patches"), *p, *c;
+		struct grid g;
+		json_t *c;
 		size_t k, w = 6;
 
 		json_array_foreach(cells, k, c)
-			if (!strcmp(str(c, "series"), str(s, "name")) &&
-			    strlen(str(c, "target")) > w)
+			if (of_series(c, s) && strlen(str(c, "target")) > w)
 				w = strlen(str(c, "target"));
-		strbuf_addf(out, "\nseries %s\n", str(s, "name"));
-		json_array_foreach(patches, k, p)
-			strbuf_addf(out, "  %zu  %s\n", k + 1, str(p, "subject"));
-		strbuf_addf(out, "\n%-*s", (int)w, "target");
-		json_array_foreach(patches, k, p)
-			strbuf_addf(out, "  %-18zu", k + 1);
-		strbuf_addf(out, "  %-13s %-13s %-22s %-11s %s\n", "build",
-			    "series", "tests", "regressions", "status");
-		json_array_foreach(cells, k, c) {
-			json_t *ap = json_object_get(json_object_get(c, "apply"),
-						     "patches"), *x;
-			size_t m;
-			int pass, fail, skip;
-			char tests[64] = "-", *reason;
-			const char *status;
-
-			if (strcmp(str(c, "series"), str(s, "name")))
-				continue;
-			strbuf_addf(out, "%-*s", (int)w, str(c, "target"));
-			json_array_foreach(ap, m, x) {
-				strbuf_addstr(out, "  ");
-				color_cell(out, str(x, "verdict"), 18, color);
-			}
-			strbuf_addstr(out, "  ");
-			color_cell(out, build_verdict(c, "baseline"), 13, color);
-			strbuf_addch(out, ' ');
-			color_cell(out, build_verdict(c, "series"), 13, color);
-			if (test_counts(c, test_variant(c), &pass, &fail,
-					&skip))
-				snprintf(tests, sizeof(tests),
-					 "%d pass %d fail %d skip", pass, fail,
-					 skip);
-			strbuf_addf(out, " %-22s ", tests);
-			if (json_is_object(json_object_get(
-				    json_object_get(c, "test"), "compare")))
-				snprintf(tests, sizeof(tests), "%d",
-					 regressions(c));
-			else
-				strcpy(tests, "-");
-			strbuf_addf(out, "%-11s ", tests);
-			status = status_of(c, &reason);
-			color_cell(out, status, 0, color);
-			if (json_is_true(json_object_get(c, "cached")))
-				strbuf_addstr(out, " (cached)");
+		strbuf_addf(out, "\nseries %s", str(s, "name"));
+		series_grid(&g, s, cells);
+		if (grid_fits_by_target(&g, GRID_WIDTH)) {
 			strbuf_addch(out, '\n');
-			if (*reason)
-				strbuf_addf(&reasons, "  %s\n", reason);
-			free(reason);
+			series_by_target(out, s, cells, color, w, &reasons);
+		} else {
+			strbuf_addstr(out, ": ");
+			series_as_grid(out, &g, s, cells, color, all, w,
+				       &reasons);
 		}
-		if (reasons.len)
-			strbuf_addf(out, "\n%s", reasons.buf);
-		strbuf_reset(&reasons);
+		grid_release(&g);
 	}
 	strbuf_release(&reasons);
 }

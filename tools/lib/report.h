@@ -13,15 +13,20 @@
  * series x target with the apply verdict of every patch, the builds, the
  * tests and the regressions against the unpatched branch.
  *
- *	report_text(&sb, run, isatty(1));	// terminal, colour optional
+ *	report_text(&sb, run, isatty(1), false);	// terminal, colour optional
  *	report_html(&sb, run, run_dir);		// a static page
  *
  * The page needs no server: every link (logs, test results, review diffs)
  * is relative to the run's directory, where index.html is written.
  */
 
-/* The terminal matrix. */
-void report_text(struct strbuf *out, json_t *run, bool color);
+/*
+ * The terminal matrix. A series whose verdicts fit in GRID_WIDTH columns
+ * with a row per target gets that; a longer one a row per target for its
+ * builds, tests and status, then its patches as rows (grid.h): those that
+ * need a look, or every one with `all`.
+ */
+void report_text(struct strbuf *out, json_t *run, bool color, bool all);
 
 /*
  * The HTML page. `run_dir` is the absolute directory of the run, to make

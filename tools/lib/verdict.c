@@ -52,3 +52,40 @@ bool verdict_is_failure(enum verdict v)
 	return v == VERDICT_CONFLICT || v == VERDICT_DEPENDS ||
 	       v == VERDICT_STALE_RESOLUTION;
 }
+
+static const char *const shorts[VERDICT__COUNT] = {
+	[VERDICT_APPLIED] = "ok",
+	[VERDICT_APPLIED_OFFSET] = "off",
+	[VERDICT_APPLIED_FUZZ] = "fuzz",
+	[VERDICT_MERGED_3WAY] = "3way",
+	[VERDICT_ALREADY_PRESENT] = "pres",
+	[VERDICT_PARTIALLY_PRESENT] = "part",
+	[VERDICT_NOT_APPLICABLE] = "n/a",
+	[VERDICT_NOT_REQUESTED] = "n/r",
+	[VERDICT_DEPENDS] = "dep",
+	[VERDICT_CONFLICT] = "CONF",
+	[VERDICT_RESOLVED_RECORDED] = "rec",
+	[VERDICT_ADAPTED] = "adapt",
+	[VERDICT_STALE_RESOLUTION] = "stale",
+};
+
+const char *verdict_short(enum verdict v)
+{
+	return (unsigned)v < VERDICT__COUNT ? shorts[v] : "?";
+}
+
+bool verdict_needs_look(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_APPLIED_FUZZ:
+	case VERDICT_MERGED_3WAY:
+	case VERDICT_ADAPTED:
+	case VERDICT_PARTIALLY_PRESENT:
+	case VERDICT_DEPENDS:
+	case VERDICT_CONFLICT:
+	case VERDICT_STALE_RESOLUTION:
+		return true;
+	default:
+		return false;
+	}
+}

@@ -49,5 +49,13 @@ int verdict_from_name(const char *name);
 bool verdict_is_applied(enum verdict v);
 /* Whether the verdict makes the cell fail (exit code 1). */
 bool verdict_is_failure(enum verdict v);
+/* At most 5 characters, for tables: "ok", "off", "fuzz", "conf", ... */
+const char *verdict_short(enum verdict v);
+/*
+ * Whether a maintainer must look before signing: the change went in
+ * changed or not at all (fuzz, 3-way, adapted, partially-present,
+ * depends, conflict, stale-resolution).
+ */
+bool verdict_needs_look(enum verdict v);
 
 #endif

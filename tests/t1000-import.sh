@@ -114,6 +114,16 @@ test_expect_success 'one mbox holding v1 and v2: the newest is kept, and said' '
 	python3 -c "import json; s=json.load(open(\"json\")); assert [p[\"prefix\"][\"version\"] for p in s[\"patches\"]] == [2,2,2]"
 '
 
+test_expect_success 'v2 before v1 in one mbox: still the newest only, cover letter included' '
+	cat v2/*.patch v1/*.patch >both21.mbox &&
+	backport import --name both21 both21.mbox >out 2>err &&
+	grep "note: dropped v1 of .a: return ten." err &&
+	grep "note: dropped cover letter" err &&
+	grep "3 patches and a cover letter" out &&
+	backport show --format=json both21 >json &&
+	python3 -c "import json; s=json.load(open(\"json\")); assert [p[\"prefix\"][\"version\"] for p in s[\"patches\"]] == [2,2,2]; assert s[\"cover\"][\"prefix\"][\"version\"] == 2"
+'
+
 test_expect_success 'an mbox in reverse order is put in [PATCH M/N] order' '
 	for i in 3 2 1; do cat v2/v2-000$i-*.patch; done >rev.mbox &&
 	backport import --name rev rev.mbox &&

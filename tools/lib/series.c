@@ -20,6 +20,7 @@
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
+#include "util/strset.h"
 #include "util/xalloc.h"
 
 void series_init(struct series *s)
@@ -78,38 +79,83 @@ static const char *mail_where(const struct mail *m, struct strbuf *sb)
 	return sb->buf;
 }
 
-/* Is there a patch of a newer version with the same title? */
-static bool superseded(struct mail **mails, size_t nr, const struct mail *m)
-{
-	for (size_t i = 0; i < nr; i++) {
-		const struct mail *o = mails[i];
+/*
+ * A title of the input's patches (a copy: superseded mails are freed
+ * while the table is in use) and the newest version it comes in.
+ */
+struct newest {
+	char *title;
+	unsigned version;
+};
 
-		if (o && o != m && o->has_patch &&
-		    o->subj.version > m->subj.version &&
-		    !strcmp(o->subj.title, m->subj.title))
-			return true;
-	}
-	return false;
+static int cmp_newest(const void *a, const void *b)
+{
+	return strcmp(((const struct newest *)a)->title,
+		      ((const struct newest *)b)->title);
 }
 
-/* A cover letter is superseded by any newer version's patches. */
-static bool cover_superseded(struct mail **mails, size_t nr,
-			     const struct mail *c)
+/*
+ * Each title of the input's patches with its newest version, sorted by
+ * title: whatever order the mails come in, an older version is known to
+ * be superseded (n log n, for mboxes of thousands of mails).
+ */
+static struct newest *newest_versions(struct mail **mails, size_t nr,
+				      size_t *out_nr)
 {
+	struct newest *v = xcalloc(nr + 1, sizeof(*v));
+	size_t n = 0, k = 0;
+
 	for (size_t i = 0; i < nr; i++)
-		if (mails[i] && mails[i]->subj.version > c->subj.version)
-			return true;
-	return false;
+		if (mails[i] && mails[i]->has_patch && mails[i]->subj.title) {
+			v[n].title = xstrdup(mails[i]->subj.title);
+			v[n++].version = mails[i]->subj.version;
+		}
+	qsort(v, n, sizeof(*v), cmp_newest);
+	for (size_t i = 0; i < n; i++) {
+		if (k && !strcmp(v[k - 1].title, v[i].title)) {
+			if (v[i].version > v[k - 1].version)
+				v[k - 1].version = v[i].version;
+			free(v[i].title);
+		} else {
+			v[k++] = v[i];
+		}
+	}
+	*out_nr = k;
+	return v;
 }
 
-static bool same_patch(const struct mail *a, const struct mail *b)
+/* Is there a patch of a newer version with the same title? */
+static bool superseded(const struct newest *v, size_t nr, const struct mail *m)
 {
-	if (a->subj.version != b->subj.version)
+	struct newest key = { (char *)m->subj.title, 0 };
+	const struct newest *f;
+
+	if (!m->subj.title)
 		return false;
-	if (!strcmp(a->subj.title, b->subj.title))
-		return true;
-	return a->has_patch && b->has_patch &&
-	       !strcmp(a->patch.patch_id, b->patch.patch_id);
+	f = bsearch(&key, v, nr, sizeof(*v), cmp_newest);
+	return f && f->version > m->subj.version;
+}
+
+/*
+ * A patch already taken: the same version and title, or the same
+ * version and patch-id (kept as keys of a set).
+ */
+static bool taken(struct strset *seen, const struct mail *m)
+{
+	char *title = xstrfmt("%u\t%s", m->subj.version,
+			      m->subj.title ? m->subj.title : "");
+	char *id = xstrfmt("%u\t%s", m->subj.version, m->patch.patch_id);
+	bool dup = strset_has(seen, title) ||
+		   (m->has_patch && strset_has(seen, id));
+
+	if (!dup) {
+		strset_add(seen, title);
+		if (m->has_patch)
+			strset_add(seen, id);
+	}
+	free(title);
+	free(id);
+	return dup;
 }
 
 static int cmp_index(const void *a, const void *b)
@@ -134,6 +180,10 @@ static int choose_mails(struct series *s, struct mail **mails, size_t nr,
 			struct strvec *notes)
 {
 	struct strbuf where = STRBUF_INIT;
+	struct strset seen = STRSET_INIT;
+	struct newest *newest = NULL;
+	size_t newest_nr = 0;
+	unsigned max_version = 0;
 	int ret = 0;
 
 	for (size_t i = 0; i < nr; i++) {
@@ -153,11 +203,16 @@ static int choose_mails(struct series *s, struct mail **mails, size_t nr,
 			goto out;
 		}
 	}
+	newest = newest_versions(mails, nr, &newest_nr);
+	for (size_t i = 0; i < nr; i++)
+		if (mails[i] && mails[i]->subj.version > max_version)
+			max_version = mails[i]->subj.version;
 	for (size_t i = 0; i < nr; i++) {
 		struct mail *m = mails[i];
 
 		if (mail_is_cover(m)) {
-			if (cover_superseded(mails, nr, m) || s->cover) {
+			/* Any newer version's mails supersede it. */
+			if (m->subj.version < max_version || s->cover) {
 				strvec_pushf(notes, "dropped cover letter %s: "
 					     "'%s' (a newer one is there)",
 					     mail_where(m, &where), m->subject);
@@ -168,7 +223,7 @@ static int choose_mails(struct series *s, struct mail **mails, size_t nr,
 			mails[i] = NULL;
 			continue;
 		}
-		if (superseded(mails, nr, m)) {
+		if (superseded(newest, newest_nr, m)) {
 			strvec_pushf(notes, "dropped v%u of '%s' from %s: a "
 				     "newer version is in the input",
 				     m->subj.version, m->subj.title,
@@ -177,18 +232,13 @@ static int choose_mails(struct series *s, struct mail **mails, size_t nr,
 			mails[i] = NULL;
 			continue;
 		}
-		for (size_t k = 0; k < s->nr; k++) {
-			if (same_patch(s->patches[k].mail, m)) {
-				strvec_pushf(notes, "dropped duplicate %s: "
-					     "'%s'", mail_where(m, &where),
-					     m->subject);
-				mail_free(m);
-				mails[i] = NULL;
-				break;
-			}
-		}
-		if (!mails[i])
+		if (taken(&seen, m)) {
+			strvec_pushf(notes, "dropped duplicate %s: '%s'",
+				     mail_where(m, &where), m->subject);
+			mail_free(m);
+			mails[i] = NULL;
 			continue;
+		}
 		ALLOC_GROW(s->patches, s->nr + 1, s->alloc);
 		s->patches[s->nr].file = NULL;
 		s->patches[s->nr++].mail = m;
@@ -196,6 +246,10 @@ static int choose_mails(struct series *s, struct mail **mails, size_t nr,
 	}
 out:
 	strbuf_release(&where);
+	strset_clear(&seen);
+	for (size_t i = 0; i < newest_nr; i++)
+		free(newest[i].title);
+	free(newest);
 	return ret;
 }
 

@@ -72,23 +72,6 @@ static void put_be32(unsigned char *p, uint32_t v)
 	p[3] = v;
 }
 
-static int write_all(int fd, const void *data, size_t len, const char *path)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return error_errno("cannot write '%s'", path);
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static int pack_flush(struct pack *pk)
 {
 	int ret = write_all(pk->fd, pk->buf, pk->len, pk->tmp);

@@ -23,7 +23,6 @@ static int write_path(const char *path, const void *data, size_t len,
 		      git_filemode_t mode)
 {
 	char *tmp = xstrfmt("%s.bp-tmp", path);
-	const char *p = data;
 	struct stat st;
 	int fd, ret = -1;
 
@@ -46,19 +45,10 @@ static int write_path(const char *path, const void *data, size_t len,
 			error_errno("cannot create '%s'", tmp);
 			goto out;
 		}
-		while (len) {
-			ssize_t n = write(fd, p, len);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				error_errno("cannot write '%s'", path);
-				close(fd);
-				unlink(tmp);
-				goto out;
-			}
-			p += n;
-			len -= n;
+		if (write_all(fd, data, len, path) < 0) {
+			close(fd);
+			unlink(tmp);
+			goto out;
 		}
 		if (close(fd) < 0) {
 			error_errno("cannot write '%s'", path);

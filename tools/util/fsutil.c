@@ -37,10 +37,26 @@ int mkdir_p(const char *path, unsigned mode)
 	return ret;
 }
 
+int write_all(int fd, const void *data, size_t len, const char *name)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return error_errno("cannot write '%s'", name);
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	const char *p = data;
 	int fd, ret = -1;
 
 	strbuf_addf(&tmp, "%s.tmp.%d", path, (int)getpid());
@@ -49,19 +65,10 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 		error_errno("cannot create '%s'", tmp.buf);
 		goto out;
 	}
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			error_errno("cannot write '%s'", path);
-			close(fd);
-			unlink(tmp.buf);
-			goto out;
-		}
-		p += n;
-		len -= n;
+	if (write_all(fd, data, len, path) < 0) {
+		close(fd);
+		unlink(tmp.buf);
+		goto out;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		error_errno("cannot write '%s'", path);

@@ -14,6 +14,11 @@
 int mkdir_p(const char *path, unsigned mode);
 /* Write `len` bytes to `path` through a temporary file and rename(2). */
 int write_file_atomic(const char *path, const void *data, size_t len);
+/*
+ * Write all `len` bytes to `fd`, through short and interrupted writes;
+ * -1 with "cannot write '<name>'" recorded.
+ */
+int write_all(int fd, const void *data, size_t len, const char *name);
 /* rm -rf; a missing path is not an error. */
 int remove_tree(const char *path);
 bool path_exists(const char *path);

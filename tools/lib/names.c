@@ -162,6 +162,28 @@ size_t names_files(const struct wordindex *wi, const char *word,
 }
 
 /*
+ * The next identifier of three characters or more of line `norm` from *p
+ * on: its start, with *p just past it; NULL at the end of the line.
+ */
+static const char *next_word(const char **p, const char *norm)
+{
+	while (**p) {
+		const char *b = *p;
+
+		if (!ident_start((unsigned char)**p) ||
+		    (*p > norm && ident_char((unsigned char)(*p)[-1]))) {
+			(*p)++;
+			continue;
+		}
+		while (ident_char((unsigned char)**p))
+			(*p)++;
+		if (*p - b >= 3)
+			return b;
+	}
+	return NULL;
+}
+
+/*
  * The rarest identifier of line `norm` in the tree: its count (0: some
  * identifier of the line is nowhere) and, when at most `max` files hold
  * it, those files in `out`.
@@ -172,22 +194,10 @@ size_t names_rarest(const struct wordindex *wi, const char *norm,
 	size_t best = SIZE_MAX;
 	char *bw = NULL;
 
-	for (const char *p = norm; *p;) {
-		const char *b = p;
-		size_t c;
-		char *w;
+	for (const char *p = norm, *b; (b = next_word(&p, norm));) {
+		char *w = xstrndup(b, p - b);
+		size_t c = names_files(wi, w, NULL, 0);
 
-		if (!ident_start((unsigned char)*p) ||
-		    (p > norm && ident_char((unsigned char)p[-1]))) {
-			p++;
-			continue;
-		}
-		while (ident_char((unsigned char)*p))
-			p++;
-		if (p - b < 3)
-			continue;
-		w = xstrndup(b, p - b);
-		c = names_files(wi, w, NULL, 0);
 		if (c < best) {
 			best = c;
 			free(bw);
@@ -215,22 +225,11 @@ bool names_unknown_word(const struct wordindex *wi, const char *norm)
 bool names_unknown_used(const struct wordindex *wi, const char *norm,
 			const struct strset *only)
 {
-	for (const char *p = norm; *p;) {
-		const char *b = p;
-		bool unknown;
-		char *w;
+	for (const char *p = norm, *b; (b = next_word(&p, norm));) {
+		char *w = xstrndup(b, p - b);
+		bool unknown = strset_has(only, w) &&
+			       !names_files(wi, w, NULL, 0);
 
-		if (!ident_start((unsigned char)*p) ||
-		    (p > norm && ident_char((unsigned char)p[-1]))) {
-			p++;
-			continue;
-		}
-		while (ident_char((unsigned char)*p))
-			p++;
-		if (p - b < 3)
-			continue;
-		w = xstrndup(b, p - b);
-		unknown = strset_has(only, w) && !names_files(wi, w, NULL, 0);
 		free(w);
 		if (unknown)
 			return true;

@@ -269,6 +269,59 @@ test_expect_success 'the upstream commit in the ancestry (a clone with mainline)
 	grep "^upstream $(echo $up | cut -c1-12) is in the branch.s history" d
 '
 
+# A stable backport goes in whole: most of its hunks found, the code of
+# the others rewritten since (their removed lines gone, their added lines
+# not there), it went in and was reworked after.
+test_expect_success 'a hunk reworked since and the rest there: already-present' '
+	fix3="s/^\treturn dev->count + 1;/\treturn dev->count + 2;/; s/^\tdev->count = ret;/\tdev->count = min(ret, 16);/; s/^\tdev->gen = 0;/\tdev->gen = -1;/" &&
+	(
+		cd up && git checkout -q -b fix3 base &&
+		sed -i "$fix3" drivers/foo/foo.c &&
+		git commit -q -a -m "foo: three small fixes" &&
+		git format-patch -q -o ../mails-fix3 base..fix3 &&
+		git checkout -q -b fix3-reworked base &&
+		sed -i "$fix3" drivers/foo/foo.c &&
+		git commit -q -a -m "stable: foo fixes" &&
+		sed -i "s/^\tdev->gen = -1;/\tdev->gen = foo_next_generation(dev);/" drivers/foo/foo.c &&
+		git commit -q -a -m "foo: generations from a helper" &&
+		git checkout -q -b fix3-half fix3-reworked &&
+		sed -i "s/^\tdev->count = min(ret, 16);/\tdev->count = foo_clamp_count(ret);/" drivers/foo/foo.c &&
+		git commit -q -a -m "foo: clamp in a helper" &&
+		git checkout -q main
+	) &&
+	mkdir stable-fix3 &&
+	python3 - "$(git -C up rev-parse fix3)" <<-\EOF &&
+	import sys, glob
+	src = glob.glob("mails-fix3/0001-*.patch")[0]
+	head, body = open(src).read().split("\n\n", 1)
+	open("stable-fix3/0001.patch", "w").write(
+	    head + "\n\ncommit " + sys.argv[1] + " upstream.\n\n" + body)
+	EOF
+	backport import --name fix3 stable-fix3 &&
+	backport apply --repo up --series fix3 --branch fix3-reworked --dry-run \
+		--format=json >json &&
+	test "$(verdict fix3-reworked 1)" = already-present &&
+	detail fix3-reworked 1 >d && cat d &&
+	grep "^2 of 3 hunks. change found: .*changed since: drivers/foo/foo.c hunk 3 (-22,7)\$" d
+'
+
+test_expect_success 'as many hunks reworked as found: partially-present, not present' '
+	backport apply --repo up --series fix3 --branch fix3-half \
+		--dry-run --format=json >json &&
+	test "$(verdict fix3-half 1)" = partially-present &&
+	detail fix3-half 1 >d && cat d &&
+	grep "^drivers/foo/foo.c hunk 1 (-3,7) already present; missing: " d
+'
+
+# A list posting may be a version that never landed as it is (a v2 where
+# v3 went in): its reworked hunks may be where the versions differ.
+test_expect_success 'a posting without an upstream id: reworked hunks keep it partial' '
+	backport import --name fix3-posting mails-fix3 &&
+	backport apply --repo up --series fix3-posting --branch fix3-reworked \
+		--dry-run --format=json >json &&
+	test "$(verdict fix3-reworked 1)" = partially-present
+'
+
 test_expect_success 'prerequisites: a patch that needs two that did not go in' '
 	(
 		cd up && git checkout -q -b pre base &&
@@ -291,6 +344,10 @@ test_expect_success 'prerequisites: a patch that needs two that did not go in' '
 	test "$(verdict pre-stable 1)" = conflict &&
 	test "$(verdict pre-stable 2)" = depends &&
 	test "$(verdict pre-stable 3)" = depends &&
+	# The branch has history: the commit that changed the line is named.
+	detail pre-stable 1 >d && cat d &&
+	stable=$(git -C up rev-parse --short=12 pre-stable) &&
+	grep "; line 15 of drivers/foo/foo.c last changed by $stable (.stable: other lines.)\$" d &&
 	detail pre-stable 3 >d && cat d &&
 	grep "^needs 0001-foo-record-the-flags.eml (conflict here), 0002-foo-count-the-flags.eml (depends here), which did not go in" d
 '

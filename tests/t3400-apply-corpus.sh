@@ -55,7 +55,8 @@ test_expect_success TREES 'every already-present names its evidence' '
 	            d = p["detail"]
 	            assert any(w in d for w in (
 	                "changelog of", "named in commit", "branch\x27s history",
-	                "same title", "patch-id found", "every hunk\x27s change found")), (t["target"], p["file"], d)
+	                "same title", "patch-id found", "every hunk\x27s change found",
+	                "hunks\x27 change found")), (t["target"], p["file"], d)
 	EOF
 '
 

@@ -114,7 +114,11 @@ void explain_present(struct strbuf *d, const struct judge *j,
 	if (d->len)
 		strbuf_addstr(d, "; ");
 	if (c->reverse + c->present) {
-		strbuf_addf(d, "every hunk's change found:");
+		if (c->reworked || c->missing)
+			strbuf_addf(d, "%zu of %zu hunks' change found:",
+				    c->reverse + c->present, c->total);
+		else
+			strbuf_addf(d, "every hunk's change found:");
 		if (c->reverse)
 			strbuf_addf(d, " %zu by reverse apply", c->reverse);
 		if (c->present)

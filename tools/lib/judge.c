@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blame.h"
 #include "evidence.h"
 #include "explain.h"
 #include "judge.h"
@@ -408,6 +409,42 @@ static bool merge_changes_nothing(struct judge *j)
 	return same;
 }
 
+/*
+ * "; line 181 of x.c last changed by 0123456789ab ('foo')": for the
+ * first hunk that stops the patch on a line that differs, the commit
+ * that made the line what it is (blame.h), within the history walked.
+ */
+static int blame_first_conflict(struct strbuf *d, struct judge *j)
+{
+	const struct provenance *pv = &j->t->history;
+	const git_oid *oldest = pv->walk_nr ? &pv->walk[pv->walk_nr - 1] :
+					      NULL;
+	struct strbuf who = STRBUF_INIT;
+
+	for (size_t i = 0; i < j->ap->nr; i++) {
+		const struct apply_file *af = &j->ap->files[i];
+
+		for (size_t k = 0; k < af->loc.nr && k < af->hunks_nr; k++) {
+			long at = af->loc.hunks[k].differs_at;
+			int r;
+
+			if (af->how[k] == JH_FORWARD ||
+			    af->how[k] == JH_REVERSE ||
+			    af->how[k] == JH_PRESENT || at <= 0)
+				continue;
+			r = blame_line(&who, j->repo, &j->ap->before,
+				       af->old_path, at, oldest);
+			if (r > 0)
+				strbuf_addf(d, "; line %ld of %s last changed "
+					       "by %s",
+					    at, af->old_path, who.buf);
+			strbuf_release(&who);
+			return r < 0 ? -1 : 0;
+		}
+	}
+	return 0;
+}
+
 /* The verdict when some hunk's change could not go in. */
 static enum verdict judge_blocked(struct judge *j, const struct tally *c)
 {
@@ -455,6 +492,8 @@ static enum verdict judge_blocked(struct judge *j, const struct tally *c)
 		return VERDICT_MERGED_3WAY;
 	}
 	explain_hunks(d, j);
+	if (blame_first_conflict(d, j) < 0)
+		return VERDICT__COUNT;
 	return VERDICT_CONFLICT;
 }
 
@@ -566,8 +605,19 @@ enum verdict judge_located(struct judge *j, struct strvec *problems)
 		v = VERDICT_ALREADY_PRESENT;
 		goto out;
 	}
-	if (!c.forward && !c.missing && !c.reworked && !c.unknown &&
-	    c.reverse + c.present) {
+	/*
+	 * A stable backport (it names its upstream commit) goes in whole:
+	 * when most of its hunks' changes are found and the code of the
+	 * others was rewritten since (their removed lines gone, their
+	 * added lines not there as written), it went in and was reworked
+	 * after. A list posting may be a version that never landed as it
+	 * is (v2 where v3 went in): its reworked hunks may be where the
+	 * versions differ, so they keep it partial. No hunk may be
+	 * positively missing, nor its code be somewhere unproven.
+	 */
+	if (!c.forward && !c.missing && !c.unknown &&
+	    c.reverse + c.present > c.reworked &&
+	    (!c.reworked || ap->sp->mail->upstream_commit)) {
 		explain_present(d, j, &c);
 		v = VERDICT_ALREADY_PRESENT;
 		goto out;

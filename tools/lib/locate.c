@@ -320,6 +320,7 @@ static void explain_failure(struct locator *lc, struct locate_hunk_result *hr,
 		add_quoted(&sb, f->v[bad_k].norm, f->v[bad_k].nlen);
 		hr->reason = strbuf_detach(&sb, NULL);
 		hr->pos = best + 1;
+		hr->differs_at = bad_k + 1;
 	}
 	pattern_release(&pre);
 }

@@ -160,6 +160,11 @@ struct locate_hunk_result {
 	unsigned fuzz;
 	bool whitespace;
 	long out_pos;
+	/*
+	 * FAILED with the best window found: the first line of the file
+	 * (1-based) that differs from the hunk's; 0 when there is none.
+	 */
+	long differs_at;
 	char *reason;
 	struct locate_repair *repairs;
 	size_t repairs_nr, repairs_alloc;

@@ -155,6 +155,36 @@ test_expect_success 'not-applicable only when the code exists nowhere' '
 	grep "the code it changes exists nowhere on nofoo" d
 '
 
+# Where the branch has history, the commit a Fixes: tag names being on it
+# means the bug came to the branch: not-applicable needs its absence too.
+test_expect_success 'not-applicable only when the commit Fixes: names is absent' '
+	(
+		cd up && git checkout -q -b nofoo-culprit base &&
+		sed -i "s/^\tdev->gen = 0;/\tdev->gen = 1;/" drivers/foo/foo.c &&
+		git commit -q -a -m "foo: add foo_limit_checked()" &&
+		git rm -q -r drivers/foo include/linux/foo.h &&
+		echo "int bar;" >bar.c && git add bar.c &&
+		git commit -q -m "no foo" &&
+		git checkout -q main
+	) &&
+	culprit=$(git -C up rev-parse --short=12 nofoo-culprit^) &&
+	mkdir fixes-mail &&
+	awk -v f="Fixes: $culprit (\"foo: add foo_limit_checked()\")" \
+		"/^---\$/ && !done { print \"\"; print f; done = 1 } { print }" \
+		up/mails-fix1/0001-*.patch >fixes-mail/0001.patch &&
+	grep "^Fixes: $culprit" fixes-mail/0001.patch &&
+	backport import --name fixes fixes-mail &&
+	test_expect_code 1 backport apply --repo up --series fixes \
+		--branch nofoo-culprit --dry-run --format=json >json &&
+	test "$(verdict nofoo-culprit 1)" = conflict &&
+	detail nofoo-culprit 1 >d && cat d &&
+	grep "^the commit its Fixes: names ($culprit .foo: add foo_limit_checked().) is on nofoo-culprit, in its history: the bug is there" d &&
+	# Without the culprit in its history: not-applicable, as before.
+	backport apply --repo up --series fixes --branch nofoo --dry-run \
+		--format=json >json &&
+	test "$(verdict nofoo 1)" = not-applicable
+'
+
 test_expect_success 'a helper the branch lacks: conflict, not applied' '
 	(cd up && git branch stable-nohelper base) &&
 	test_expect_code 1 backport apply --repo up --series fix2 \

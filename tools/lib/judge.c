@@ -505,6 +505,39 @@ static enum verdict judge_blocked(struct judge *j, const struct tally *c)
  * header show it), none is there already and none would apply. Fills
  * the detail and returns 1; 0 when not so; -1 on error.
  */
+/*
+ * Where the branch has history: is a commit the patch's Fixes: names on
+ * it? Then the bug came to the branch, whatever the code looks like now.
+ */
+static bool fixes_on_branch(struct strbuf *d, struct judge *j)
+{
+	const struct mail *m = j->ap->sp->mail;
+	struct strbuf how = STRBUF_INIT;
+
+	for (size_t i = 0; i < m->trailers_nr; i++) {
+		const struct trailer *t = &m->trailers[i];
+
+		if (t->kind != TRAILER_FIXES || (!t->fixes_sha && !t->fixes_subject))
+			continue;
+		if (!provenance_has_commit(&how, &j->t->history, t->fixes_sha,
+					   t->fixes_subject))
+			continue;
+		strbuf_addstr(d, "the commit its Fixes: names (");
+		if (t->fixes_sha)
+			strbuf_addstr(d, t->fixes_sha);
+		if (t->fixes_subject)
+			strbuf_addf(d, "%s'%s'", t->fixes_sha ? " " : "",
+				    t->fixes_subject);
+		strbuf_addf(d, ") is on %s, %s: the bug is there, the fix "
+			       "needs adapting; ",
+			    j->t->name, how.buf);
+		strbuf_release(&how);
+		return true;
+	}
+	strbuf_release(&how);
+	return false;
+}
+
 static int not_applicable(struct judge *j, const struct tally *c)
 {
 	const struct apply_patch *ap = j->ap;
@@ -535,6 +568,8 @@ static int not_applicable(struct judge *j, const struct tally *c)
 			all = ap->files[i].how[k] == JH_GONE ||
 			      strvec_has(&later, h->section ? h->section : "");
 		}
+	if (all && fixes_on_branch(d, j))
+		all = false;
 	if (all) {
 		for (size_t i = 0; i < ap->nr; i++)
 			if (ap->files[i].missing)

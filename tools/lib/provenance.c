@@ -391,6 +391,56 @@ static bool is_ancestor(const struct provenance *pv, const char *hex)
 	return yes;
 }
 
+/* Is the commit of abbreviated id `hex` an ancestor of the tip (or it)? */
+static bool has_prefix_ancestor(const struct provenance *pv, const char *hex)
+{
+	size_t n = strlen(hex);
+	git_commit *c = NULL;
+	git_oid oid;
+	bool yes;
+
+	if (n < 7 || n > 40 || git_oid_fromstrn(&oid, hex, n) < 0 ||
+	    git_commit_lookup_prefix(&c, pv->repo, &oid, n) < 0) {
+		error_clear();
+		return false;
+	}
+	yes = git_oid_equal(git_commit_id(c), &pv->tip) ||
+	      git_graph_descendant_of(pv->repo, &pv->tip, git_commit_id(c)) ==
+		      1;
+	error_clear();
+	git_commit_free(c);
+	return yes;
+}
+
+int provenance_has_commit(struct strbuf *out, struct provenance *pv,
+			  const char *sha, const char *title)
+{
+	char *key = title && *title ? changelog_title_key(title) : NULL;
+	const git_oid *named = sha ? provenance_has_upstream(pv, sha) : NULL;
+	struct strbuf how = STRBUF_INIT;
+	int found = 0;
+
+	if (sha && has_prefix_ancestor(pv, sha)) {
+		strbuf_addstr(&how, "in its history");
+		found = 1;
+	} else if (named) {
+		strbuf_addstr(&how, "named as upstream in ");
+		describe_commit(&how, pv->repo, named);
+		found = 1;
+	} else if (key && *key) {
+		found = find_title(&how, pv, key) == PROVENANCE_TITLE;
+		if (!found) {
+			strbuf_reset(&how);
+			found = find_listed(&how, pv, key) == PROVENANCE_TITLE;
+		}
+	}
+	if (found)
+		strbuf_addbuf(out, &how);
+	strbuf_release(&how);
+	free(key);
+	return found;
+}
+
 int provenance_find(struct strbuf *out, struct provenance *pv,
 		    const struct mail *m, bool by_patch_id)
 {

@@ -136,4 +136,14 @@ int provenance_find(struct strbuf *out, struct provenance *pv,
 const git_oid *provenance_has_upstream(const struct provenance *pv,
 				       const char *upstream);
 
+/*
+ * Is the commit `sha` (7 to 40 hex digits) titled `title` (either may be
+ * NULL) on the branch: in its ancestry, named as upstream by a commit of
+ * the history, a commit of the same title, or its title listed in the
+ * changelog note? What a Fixes: tag names: the bug it fixes came with
+ * that commit. 1 with the evidence appended to `out`, else 0.
+ */
+int provenance_has_commit(struct strbuf *out, struct provenance *pv,
+			  const char *sha, const char *title);
+
 #endif

@@ -377,7 +377,7 @@ test_expect_success 'prerequisites: a patch that needs two that did not go in' '
 	# The branch has history: the commit that changed the line is named.
 	detail pre-stable 1 >d && cat d &&
 	stable=$(git -C up rev-parse --short=12 pre-stable) &&
-	grep "; line 15 of drivers/foo/foo.c last changed by $stable (.stable: other lines.)\$" d &&
+	grep "; lines 13-18 of drivers/foo/foo.c last changed by $stable (.stable: other lines.)\$" d &&
 	detail pre-stable 3 >d && cat d &&
 	grep "^needs 0001-foo-record-the-flags.eml (conflict here), 0002-foo-count-the-flags.eml (depends here), which did not go in" d
 '

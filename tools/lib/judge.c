@@ -410,9 +410,11 @@ static bool merge_changes_nothing(struct judge *j)
 }
 
 /*
- * "; line 181 of x.c last changed by 0123456789ab ('foo')": for the
- * first hunk that stops the patch on a line that differs, the commit
- * that made the line what it is (blame.h), within the history walked.
+ * "; lines 175-181 of x.c last changed by 0123456789ab ('foo')": for the
+ * first hunk that stops the patch in its own file, where its best
+ * landing differs or around a line it removes that still stands, the
+ * newest commit that made those lines what they are (blame.h), within
+ * the history walked.
  */
 static int blame_first_conflict(struct strbuf *d, struct judge *j)
 {
@@ -425,19 +427,35 @@ static int blame_first_conflict(struct strbuf *d, struct judge *j)
 		const struct apply_file *af = &j->ap->files[i];
 
 		for (size_t k = 0; k < af->loc.nr && k < af->hunks_nr; k++) {
-			long at = af->loc.hunks[k].differs_at;
+			const struct locate_hunk_result *hr = &af->loc.hunks[k];
+			const struct patch_hunk *h =
+				&j->patch->files[i].hunks[k];
+			long n = h->old_count ? (long)h->old_count : 1;
+			long from, to;
 			int r;
 
 			if (af->how[k] == JH_FORWARD ||
 			    af->how[k] == JH_REVERSE ||
-			    af->how[k] == JH_PRESENT || at <= 0)
+			    af->how[k] == JH_PRESENT || af->where[k])
 				continue;
-			r = blame_line(&who, j->repo, &j->ap->before,
-				       af->old_path, at, oldest);
+			if (hr->differs_at > 0) {
+				/* Its best landing, where a line differs. */
+				from = hr->pos;
+				to = from + n - 1;
+			} else if (af->pres[k].still) {
+				/* Around a line it removes, still standing. */
+				from = af->pres[k].still - n;
+				to = af->pres[k].still + n;
+				from = from < 1 ? 1 : from;
+			} else {
+				continue;
+			}
+			r = blame_lines(&who, j->repo, &j->ap->before,
+					af->old_path, from, to, oldest);
 			if (r > 0)
-				strbuf_addf(d, "; line %ld of %s last changed "
-					       "by %s",
-					    at, af->old_path, who.buf);
+				strbuf_addf(d, "; lines %ld-%ld of %s last "
+					       "changed by %s",
+					    from, to, af->old_path, who.buf);
 			strbuf_release(&who);
 			return r < 0 ? -1 : 0;
 		}

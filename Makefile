@@ -54,6 +54,7 @@ LIB_OBJS += tools/lib/kconfig.o
 LIB_OBJS += tools/lib/hunkmem.o
 LIB_OBJS += tools/lib/judge.o
 LIB_OBJS += tools/lib/ktap.o
+LIB_OBJS += tools/lib/linecache.o
 LIB_OBJS += tools/lib/locate.o
 LIB_OBJS += tools/lib/mail.o
 LIB_OBJS += tools/lib/matrix.o

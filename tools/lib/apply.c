@@ -62,6 +62,7 @@ void apply_target_release(struct apply_target *t)
 	hunkmem_release(&t->hunks);
 	provenance_release(&t->history);
 	wordindex_release(&t->words);
+	linecache_release(&t->lines);
 	strset_clear(&t->added_names);
 	strset_clear(&t->touched);
 
@@ -337,8 +338,10 @@ static int judge_patch(struct apply_target *t, git_repository *repo,
 	ap->detail = strbuf_detach(&j.detail, NULL);
 	if (verdict_is_applied(v))
 		judge_went_in(&j);
-	for (size_t i = 0; i < ap->nr; i++)
+	for (size_t i = 0; i < ap->nr; i++) {
 		strset_add(&t->touched, ap->files[i].old_path);
+		strset_add(&t->touched, ap->files[i].path);
+	}
 	if (verdict_is_applied(v) && opts->write_commits &&
 	    commit_patch(&j, tree) < 0)
 		goto out;

@@ -8,6 +8,7 @@
 #include <git2.h>
 
 #include "hunkmem.h"
+#include "linecache.h"
 #include "locate.h"
 #include "presence.h"
 #include "provenance.h"
@@ -123,6 +124,8 @@ struct apply_target {
 	bool history_loaded;
 	struct wordindex words;
 	bool words_loaded;
+	/* Files read to judge by content, split once. */
+	struct linecache lines;
 	/* Identifiers of the '+' lines of the patches that went in. */
 	struct strset added_names;
 	/* Paths the patches judged so far change. */

@@ -9,6 +9,7 @@
 
 #include "evidence.h"
 #include "judge.h"
+#include "linecache.h"
 #include "names.h"
 #include "util/error.h"
 #include "util/lines.h"
@@ -49,21 +50,16 @@ const char *judge_hunk_name(int how)
  * function is there (present or missing), 0 when not, -1 on error.
  */
 static int presence_in(struct judge *j, const struct patch_hunk *h,
-		       const struct patch_file *pf, const char *path,
-		       unsigned flags, struct presence *r)
+		       const char *path, unsigned flags, struct presence *r)
 {
-	struct strbuf buf = STRBUF_INIT;
-	struct lines f = LINES_INIT;
-	int found = judge_content_at(j, path, &buf);
+	const struct lines *f;
+	int found = linecache_get(&f, &j->t->lines, j->repo, j->tree, path);
 
 	if (found > 0) {
-		lines_split(&f, buf.buf, buf.len);
 		presence_release(r);
-		presence_check(r, h, j->patch, &f, flags);
+		presence_check(r, h, j->patch, f, flags);
 		found = r->state != PRESENCE_UNKNOWN;
-		lines_release(&f);
 	}
-	strbuf_release(&buf);
 	return found;
 }
 
@@ -115,7 +111,20 @@ static bool has_word(const char *buf, size_t len, const char *word)
 static void near_files(struct judge *j, const char *path, const char *word,
 		       struct strvec *out)
 {
+	const struct wordindex *wi = judge_words(j);
+	uint32_t held[WORDINDEX_MAX_FILES];
+	size_t count = 0, n = 0;
 	char *dir = xstrdup(path), *slash;
+
+	/*
+	 * The word index of the base answers for every file the series
+	 * has not changed, when it keeps all the files holding the word;
+	 * only the others are read.
+	 */
+	if (wi)
+		n = wordindex_lookup(wi, word, held, WORDINDEX_MAX_FILES,
+				     &count);
+	error_clear();
 
 	for (int up = 0; up < 2 && (slash = strrchr(dir, '/')); up++) {
 		git_tree_entry *te = NULL;
@@ -134,21 +143,31 @@ static void near_files(struct judge *j, const char *path, const char *word,
 				git_tree_entry_byindex(sub, k);
 			const char *name = git_tree_entry_name(e);
 			git_blob *b = NULL;
+			char *f;
+			bool holds;
 
 			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
-			    !(ends_with(name, ".c") || ends_with(name, ".h")) ||
-			    git_blob_lookup(&b, j->repo, git_tree_entry_id(e)) <
-				    0)
+			    !(ends_with(name, ".c") || ends_with(name, ".h")))
 				continue;
-			if (has_word(git_blob_rawcontent(b),
-				     git_blob_rawsize(b), word)) {
-				char *f = xstrfmt("%s/%s", dir, name);
-
-				if (!strvec_has(out, f))
-					strvec_push(out, f);
+			f = xstrfmt("%s/%s", dir, name);
+			if (wi && count <= WORDINDEX_MAX_FILES &&
+			    !strset_has(&j->t->touched, f)) {
+				holds = false;
+				for (size_t i = 0; i < n && !holds; i++)
+					holds = !strcmp(
+						wordindex_file(wi, held[i]), f);
+			} else if (git_blob_lookup(&b, j->repo,
+						   git_tree_entry_id(e)) < 0) {
 				free(f);
+				continue;
+			} else {
+				holds = has_word(git_blob_rawcontent(b),
+						 git_blob_rawsize(b), word);
+				git_blob_free(b);
 			}
-			git_blob_free(b);
+			if (holds && !strvec_has(out, f))
+				strvec_push(out, f);
+			free(f);
 		}
 		git_tree_free(sub);
 		git_tree_entry_free(te);
@@ -200,7 +219,7 @@ static int relocate(struct judge *j, const struct patch_hunk *h,
 
 		if (!strcmp(cands.v[i], here))
 			continue;
-		f = presence_in(j, h, pf, cands.v[i], flags, &p);
+		f = presence_in(j, h, cands.v[i], flags, &p);
 		if (f < 0) {
 			ret = -1;
 		} else if (f && (!ret || how_of(p.state) < how_of(r->state))) {
@@ -520,7 +539,7 @@ static int classify_missing(struct judge *j, struct apply_file *af,
 
 		for (size_t k = 0; k < pf->nr && !ret; k++) {
 			struct presence p = { 0 };
-			int r = presence_in(j, &pf->hunks[k], pf, moved.v[m], 0,
+			int r = presence_in(j, &pf->hunks[k], moved.v[m], 0,
 					    &p);
 
 			presence_release(&p);
@@ -534,7 +553,7 @@ static int classify_missing(struct judge *j, struct apply_file *af,
 		}
 	}
 	for (size_t k = 0; k < pf->nr && !ret; k++) {
-		int r = to ? presence_in(j, &pf->hunks[k], pf, to, 0,
+		int r = to ? presence_in(j, &pf->hunks[k], to, 0,
 					 &af->pres[k]) :
 			     0;
 

@@ -10,17 +10,25 @@ size_t ws_normalize_add(struct strbuf *sb, const char *p, size_t len)
 {
 	size_t start = sb->len;
 	bool space = false;
+	char *o;
 
+	/* The result is never longer than the input: write it in place. */
+	strbuf_grow(sb, len + 1);
+	o = sb->buf + sb->len;
 	for (size_t i = 0; i < len; i++) {
-		if (isspace((unsigned char)p[i])) {
-			space = sb->len > start;
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == ' ' || c == '\t' || isspace(c)) {
+			space = o > sb->buf + start;
 			continue;
 		}
 		if (space)
-			strbuf_addch(sb, ' ');
+			*o++ = ' ';
 		space = false;
-		strbuf_addch(sb, p[i]);
+		*o++ = (char)c;
 	}
+	*o = '\0';
+	sb->len = (size_t)(o - sb->buf);
 	return sb->len - start;
 }
 
@@ -28,7 +36,6 @@ char *ws_normalize(const char *p, size_t len, size_t *out_len)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_grow(&sb, len + 1);
 	ws_normalize_add(&sb, p, len);
 	return strbuf_detach(&sb, out_len);
 }

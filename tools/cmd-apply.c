@@ -41,6 +41,8 @@ static const char apply_usage[] =
 	"                        backports/)\n"
 	"  --no-resolutions      replay no recorded resolution or rename\n"
 	"  --fuzz <n>            most context lines fuzz may drop (2)\n"
+	"  -j, --jobs <n>        targets judged at once (default: one per\n"
+	"                        processor)\n"
 	"  --dry-run             write no commits and no refs\n"
 	"  --all                 every patch in a long series' table (default:\n"
 	"                        those that need a look)\n"
@@ -52,6 +54,7 @@ struct apply_cmd {
 	struct apply_opts opts;
 	bool dry_run;
 	bool all_rows;
+	unsigned jobs;
 };
 
 static int apply_option(void *data, int ch, const char *arg)
@@ -72,6 +75,10 @@ static int apply_option(void *data, int ch, const char *arg)
 	case 'a':
 		c->all_rows = true;
 		return 0;
+	case 'j':
+		c->jobs = (unsigned)options_number(apply_usage, "--jobs", arg,
+						   1, 1024);
+		return 0;
 	}
 	return -1;
 }
@@ -83,13 +90,14 @@ static void parse_options(struct apply_cmd *c, int argc, char **argv)
 		{ "fuzz", required_argument, NULL, 'F' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 
 	options_parse(&c->co,
 		      OPT_MATRIX | OPT_REPO | OPT_SERIES_DIR | OPT_BACKPORTS |
 			      OPT_BRANCH | OPT_SERIES | OPT_FORMAT,
-		      argc, argv, apply_usage, longopts, "", apply_option, c);
+		      argc, argv, apply_usage, longopts, "j:", apply_option, c);
 	c->opts.backports = c->co.backports;
 }
 
@@ -161,6 +169,15 @@ static void print_table(const struct series *s, struct apply_target *t,
 	strbuf_release(&out);
 }
 
+static void announce(const struct apply_target *t, size_t i, size_t nr,
+		     void *data)
+{
+	const struct series *s = data;
+
+	progress("[%zu/%zu] %s: applying %zu patch%s", i + 1, nr, t->name,
+		 s->nr, s->nr == 1 ? "" : "es");
+}
+
 static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 			     const char *name, json_t *json)
 {
@@ -180,13 +197,11 @@ static bool apply_one_series(struct apply_cmd *c, git_repository *repo,
 	refs = apply_reference_trees(repo, t, nr, &opts.reference_nr, NULL);
 	opts.reference_trees = refs;
 	opts.write_commits = true;
-	for (size_t i = 0; i < nr; i++) {
-		progress("[%zu/%zu] %s: applying %zu patch%s", i + 1, nr,
-			 t[i].name, s.nr, s.nr == 1 ? "" : "es");
-		if (apply_series(&t[i], repo, &s, &opts) < 0)
-			die("%s", error_last());
+	if (apply_series_targets(t, nr, repo, &s, &opts, c->jobs,
+				 c->dry_run, announce, &s) < 0)
+		die("%s", error_last());
+	for (size_t i = 0; i < nr; i++)
 		failed |= apply_target_failed(&t[i]);
-	}
 	if (!c->dry_run && apply_update_refs(repo, t, nr) < 0)
 		die("%s", error_last());
 	if (json) {

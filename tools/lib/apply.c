@@ -4,9 +4,11 @@
  * See apply.h for the order in which a patch is judged.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
@@ -393,6 +395,111 @@ int apply_series(struct apply_target *t, git_repository *repo,
 out:
 	git_tree_free(tree);
 	git_commit_free(base);
+	return ret;
+}
+
+struct apply_pool {
+	struct apply_target *t;
+	size_t nr, next;
+	const char *path;
+	const struct series *s;
+	const struct apply_opts *opts;
+	bool in_memory;
+	apply_start_fn *start;
+	void *data;
+	pthread_mutex_t lock;
+	char **errors; /* per target, owned */
+};
+
+/* The next target to judge, announced; nr when there is none. */
+static size_t pool_next(struct apply_pool *p)
+{
+	size_t i;
+
+	pthread_mutex_lock(&p->lock);
+	i = p->next < p->nr ? p->next++ : p->nr;
+	if (i < p->nr && p->start)
+		p->start(&p->t[i], i, p->nr, p->data);
+	pthread_mutex_unlock(&p->lock);
+	return i;
+}
+
+static void *pool_worker(void *arg)
+{
+	struct apply_pool *p = arg;
+	struct strbuf err = STRBUF_INIT;
+	git_repository *repo = NULL;
+	size_t i;
+
+	error_use_buffer(&err);
+	if (git_repository_open(&repo, p->path) < 0 ||
+	    (p->in_memory && apply_objects_in_memory(repo) < 0)) {
+		error_git("cannot open '%s'", p->path);
+		i = pool_next(p);
+		if (i < p->nr)
+			p->errors[i] = xstrdup(error_last());
+		goto out;
+	}
+	while ((i = pool_next(p)) < p->nr)
+		if (apply_series(&p->t[i], repo, p->s, p->opts) < 0) {
+			p->errors[i] = xstrdup(error_last());
+			break;
+		}
+out:
+	git_repository_free(repo);
+	error_use_buffer(NULL);
+	strbuf_release(&err);
+	return NULL;
+}
+
+int apply_series_targets(struct apply_target *t, size_t nr,
+			 git_repository *repo, const struct series *s,
+			 const struct apply_opts *opts, unsigned jobs,
+			 bool in_memory, apply_start_fn *start, void *data)
+{
+	struct apply_pool p = { .t = t,
+				.nr = nr,
+				.path = git_repository_path(repo),
+				.s = s,
+				.opts = opts,
+				.in_memory = in_memory,
+				.start = start,
+				.data = data };
+	pthread_t *th;
+	size_t n = 0;
+	int ret = 0;
+
+	if (!jobs) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		jobs = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	if (jobs > nr)
+		jobs = nr ? (unsigned)nr : 1;
+	p.errors = xcalloc(nr + 1, sizeof(*p.errors));
+	th = xcalloc(jobs, sizeof(*th));
+	pthread_mutex_init(&p.lock, NULL);
+	for (; n < jobs; n++)
+		if (pthread_create(&th[n], NULL, pool_worker, &p)) {
+			ret = error_errno("cannot start a thread");
+			break;
+		}
+	for (size_t i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	/* Without a single worker, nothing ran: say so. */
+	for (size_t i = 0; i < nr && !ret; i++)
+		if (p.errors[i]) {
+			error_set("%s", p.errors[i]);
+			ret = -1;
+		}
+	if (!ret && p.next < nr)
+		ret = error_set("'%s': not every target was judged",
+				s->name ? s->name : "series");
+	for (size_t i = 0; i < nr; i++)
+		free(p.errors[i]);
+	free(p.errors);
+	free(th);
+	pthread_mutex_destroy(&p.lock);
 	return ret;
 }
 

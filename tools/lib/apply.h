@@ -195,6 +195,23 @@ unsigned apply_parse_version(const char *name);
 int apply_series(struct apply_target *t, git_repository *repo,
 		 const struct series *s, const struct apply_opts *opts);
 
+/* Called as each target starts (from its worker thread, one at a time). */
+typedef void apply_start_fn(const struct apply_target *t, size_t i,
+			    size_t nr, void *data);
+
+/*
+ * apply_series() for each of `nr` targets, `jobs` at a time (0: one per
+ * processor), each worker with its own handle on `repo` (libgit2 wants
+ * one per thread); with `in_memory` their objects stay in memory as
+ * apply_objects_in_memory() does. The targets are independent: each has
+ * its own history, index and caches. -1 with the first target's error
+ * when one failed.
+ */
+int apply_series_targets(struct apply_target *t, size_t nr,
+			 git_repository *repo, const struct series *s,
+			 const struct apply_opts *opts, unsigned jobs,
+			 bool in_memory, apply_start_fn *start, void *data);
+
 /*
  * Point each target's ref at its tip, all in one transaction: every ref
  * is locked first, so either all are written or none. Targets whose

@@ -28,4 +28,13 @@ int error_git(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *error_last(void);
 void error_clear(void);
 
+struct strbuf;
+/*
+ * The error state is one for the process. A worker thread that runs
+ * library code beside others calls this with a buffer of its own (NULL
+ * to go back): its errors are recorded there, and the caller that joins
+ * it reports them.
+ */
+void error_use_buffer(struct strbuf *buf);
+
 #endif

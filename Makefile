@@ -4,6 +4,19 @@
 
 CC ?= cc
 BUILD ?= build/default
+
+# Where `make install` puts things (GNU names; PREFIX is prefix too).
+# The binary looks for its data in <bindir>/../share/backport first, so
+# a DESTDIR or relocated install works, then in $(pkgdatadir).
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+bindir ?= $(prefix)/bin
+datadir ?= $(prefix)/share
+mandir ?= $(datadir)/man
+pkgdatadir ?= $(datadir)/backport
+bashcompdir ?= $(datadir)/bash-completion/completions
+DESTDIR ?=
+INSTALL ?= install
 SANITIZE ?=
 PKGS = libgit2 gmime-3.0 jansson libarchive liblzma
 
@@ -22,6 +35,7 @@ endif
 
 # Generic helpers, apart from the domain.
 LIB_OBJS += tools/util/cfgtext.o
+LIB_OBJS += tools/util/datadir.o
 LIB_OBJS += tools/util/error.o
 LIB_OBJS += tools/util/fsutil.o
 LIB_OBJS += tools/util/lines.o
@@ -137,7 +151,7 @@ PROGRAM = $(BUILD)/backport
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 .PHONY: all unit deps check check-quick demo bench clean format fuzz \
-	fuzz-targets FORCE
+	fuzz-targets install uninstall FORCE
 
 all: $(PROGRAM)
 ifeq ($(BUILD),build/default)
@@ -158,13 +172,18 @@ QUIET_CC = @echo '   CC $@';
 QUIET_LINK = @echo '   LINK $@';
 endif
 
-$(BUILD)/%.o: %.c $(BUILD)/version.h
+$(BUILD)/%.o: %.c $(BUILD)/version.h $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/version.h: FORCE
 	@mkdir -p $(BUILD)
 	@echo '#define BACKPORT_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/paths.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define BACKPORT_DATADIR "$(pkgdatadir)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 unit: $(B_UNIT)
@@ -207,6 +226,21 @@ $(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libbackport.a
 
 bench: deps all
 	sh bench/run.sh
+
+# The data the installed binary needs: the default matrix and its
+# fragments, the in-guest runner.
+DATA_MATRIX = $(wildcard matrix/*.conf matrix/*.fragment)
+
+install: $(PROGRAM)
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(pkgdatadir)/matrix \
+		$(DESTDIR)$(pkgdatadir)/guest
+	$(INSTALL) -m 755 $(PROGRAM) $(DESTDIR)$(bindir)/backport
+	$(INSTALL) -m 644 $(DATA_MATRIX) $(DESTDIR)$(pkgdatadir)/matrix/
+	$(INSTALL) -m 755 tools/guest/runner.sh $(DESTDIR)$(pkgdatadir)/guest/
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/backport
+	rm -rf $(DESTDIR)$(pkgdatadir)
 
 format:
 	clang-format -i tools/*.c tools/*.h tools/*/*.c tools/*/*.h tests/unit/*.c

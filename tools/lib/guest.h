@@ -93,10 +93,10 @@ struct guest_image {
 int guest_initramfs_write(const char *path, const struct guest_image *img);
 
 /*
- * The runner script: $BACKPORT_RUNNER, else tools/guest/runner.sh under
- * $BACKPORT_TOP, the current directory, or the source tree of the
- * running binary (<top>/build/<kind>/backport). NULL if none; caller
- * frees.
+ * The runner script: $BACKPORT_RUNNER, else tools/guest/runner.sh found
+ * by datadir_find() (the current directory, $BACKPORT_TOP, the running
+ * binary's source tree, else guest/runner.sh in the installed data
+ * directory). NULL if none; caller frees.
  */
 char *guest_find_runner(void);
 

@@ -94,6 +94,7 @@ LIB_OBJS += tools/lib/tarball.o
 LIB_OBJS += tools/lib/testrun.o
 LIB_OBJS += tools/lib/trailer.o
 LIB_OBJS += tools/lib/trees.o
+LIB_OBJS += tools/lib/userconfig.o
 LIB_OBJS += tools/lib/wordindex.o
 LIB_OBJS += tools/lib/worktree.o
 LIB_OBJS += tools/lib/verdict.o
@@ -101,6 +102,7 @@ LIB_OBJS += tools/lib/verdict.o
 # Subcommands: tools/cmd-<name>.c, one each, listed in tools/backport.c.
 CMD_OBJS += tools/cmd-apply.o
 CMD_OBJS += tools/cmd-build.o
+CMD_OBJS += tools/cmd-config.o
 CMD_OBJS += tools/cmd-diff.o
 CMD_OBJS += tools/cmd-import.o
 CMD_OBJS += tools/cmd-mail.o
@@ -128,6 +130,7 @@ UNIT_TESTS += test-mail
 UNIT_TESTS += test-patch
 UNIT_TESTS += test-review
 UNIT_TESTS += test-selftest
+UNIT_TESTS += test-userconfig
 UNIT_TESTS += test-fuzz-regress
 
 # libFuzzer harnesses: tests/fuzz/fuzz-<parser>.c (see tests/fuzz/fuzz.h),

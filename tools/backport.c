@@ -6,11 +6,14 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <git2.h>
+#include <gmime/gmime.h>
 
 #include "builtin.h"
+#include "lib/guest.h"
 #include "util/usage.h"
 #include "version.h"
 
@@ -51,6 +54,8 @@ static const struct command commands[] = {
 	  "create or update the repository of real stable trees" },
 	{ "test", cmd_test, RUN_NEEDS_GIT,
 	  "boot each branch in QEMU and run the selftest set" },
+	{ "config", cmd_config, RUN_NEEDS_GIT,
+	  "show the defaults in effect and where each comes from" },
 };
 
 static const char main_usage[] =
@@ -74,6 +79,26 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* Ours, and those of the libraries and tools found at run time. */
+static int print_version(void)
+{
+	int major, minor, rev;
+	char *qemu;
+
+	printf("backport version %s\n", BACKPORT_VERSION);
+	git_libgit2_init();
+	git_libgit2_version(&major, &minor, &rev);
+	printf("libgit2 %d.%d.%d\n", major, minor, rev);
+	printf("GMime %u.%u.%u\n", gmime_major_version, gmime_minor_version,
+	       gmime_micro_version);
+	qemu = guest_qemu_version(NULL);
+	printf("QEMU %s\n", qemu ? qemu : "not found (qemu-system-x86_64)");
+	free(qemu);
+	git_libgit2_shutdown();
+	finish_stdout();
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *cmd;
@@ -85,11 +110,8 @@ int main(int argc, char **argv)
 		list_commands(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("backport version %s\n", BACKPORT_VERSION);
-		finish_stdout();
-		return EXIT_OK;
-	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
+		return print_version();
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		if (argc > 2 && (cmd = find_command(argv[2]))) {

@@ -286,7 +286,7 @@ int cmd_mail(int argc, char **argv)
 	apply_all(&c, argv[first], argv[first + 1]);
 	c.me_signoff = signoff_of(&c, c.st.repo);
 	c.dir = c.output ? xstrdup(c.output) :
-			   xstrfmt("results/mail/%s/%s", c.s.name,
+			   xstrfmt("%s/mail/%s/%s", c.co.results, c.s.name,
 				   c.t[c.me].name);
 	c.sdir = xstrfmt("%s/%s", c.co.series_dir, c.s.name);
 	cmp = results_find_compare(c.co.results, c.s.name, c.t[c.me].name);

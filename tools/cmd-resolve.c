@@ -283,7 +283,8 @@ int cmd_resolve(int argc, char **argv)
 		die("%s", error_last());
 	ap = pick(&c, &t, &s);
 	dir = c.dir_opt ? xstrdup(c.dir_opt) :
-			  xstrfmt("results/resolve/%s/%s", s.name, t.name);
+			  xstrfmt("%s/resolve/%s/%s", c.co.results,
+				  s.name, t.name);
 	state = xstrfmt("%s.state", dir);
 	git_oid_tostr(hex, sizeof(hex), &ap->before);
 	make_worktree(&c, st.repo, dir, hex);

@@ -688,6 +688,33 @@ static int stream_loop(struct stream *st, struct child_process *cp, int log_fd)
 	return ret;
 }
 
+char *guest_qemu_version(const char *qemu)
+{
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct strbuf out = STRBUF_INIT;
+	char *v = NULL;
+	const char *p;
+
+	strvec_pushl(&cp.args, qemu ? qemu : "qemu-system-x86_64", "--version",
+		     NULL);
+	cp.out = &out;
+	cp.no_stderr = true;
+	cp.timeout_ms = 10000;
+	if (run_command(&cp) < 0)
+		goto out;
+	p = strstr(out.buf, "version ");
+	if (cp.exit_code || !p) {
+		error_set("'%s --version' failed", cp.args.v[0]);
+		goto out;
+	}
+	p += strlen("version ");
+	v = xstrndup(p, strcspn(p, "\n"));
+out:
+	strbuf_release(&out);
+	child_process_release(&cp);
+	return v;
+}
+
 int guest_boot(struct guest_run *run, const struct guest_boot_opts *o)
 {
 	struct stream st = {

@@ -189,6 +189,13 @@ int guest_boot(struct guest_run *run, const struct guest_boot_opts *o);
 unsigned long guest_host_tsc_khz(void);
 
 /*
+ * The version QEMU (`qemu`, NULL: qemu-system-x86_64 from $PATH) says
+ * it is ("10.0.2 (Debian 1:10.0.2+ds-2)"), or NULL with an error
+ * recorded when it cannot be run. Caller frees.
+ */
+char *guest_qemu_version(const char *qemu);
+
+/*
  * Can this host run `kernel` under KVM? False when /dev/kvm cannot be
  * opened, when the host's KVM is paravirtual (kvm_pvm), or when a boot
  * with -accel kvm and an initramfs that only prints a marker does not

@@ -154,7 +154,7 @@ PROGRAM = $(BUILD)/backport
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 .PHONY: all unit deps check check-quick demo bench clean format fuzz \
-	fuzz-targets install uninstall FORCE
+	fuzz-targets install uninstall man-lint FORCE
 
 all: $(PROGRAM)
 ifeq ($(BUILD),build/default)
@@ -232,18 +232,29 @@ bench: deps all
 
 # The data the installed binary needs: the default matrix and its
 # fragments, the in-guest runner.
+# Man pages: mdoc, one per command, checked by `make man-lint` (t8000).
 DATA_MATRIX = $(wildcard matrix/*.conf matrix/*.fragment)
+MAN1 = $(wildcard doc/man/*.1)
 
 install: $(PROGRAM)
 	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(pkgdatadir)/matrix \
-		$(DESTDIR)$(pkgdatadir)/guest
+		$(DESTDIR)$(pkgdatadir)/guest $(DESTDIR)$(mandir)/man1 \
+		$(DESTDIR)$(bashcompdir)
 	$(INSTALL) -m 755 $(PROGRAM) $(DESTDIR)$(bindir)/backport
 	$(INSTALL) -m 644 $(DATA_MATRIX) $(DESTDIR)$(pkgdatadir)/matrix/
 	$(INSTALL) -m 755 tools/guest/runner.sh $(DESTDIR)$(pkgdatadir)/guest/
+	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(mandir)/man1/
+	$(INSTALL) -m 644 contrib/completion/backport.bash \
+		$(DESTDIR)$(bashcompdir)/backport
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/backport
 	rm -rf $(DESTDIR)$(pkgdatadir)
+	rm -f $(addprefix $(DESTDIR)$(mandir)/man1/,$(notdir $(MAN1)))
+	rm -f $(DESTDIR)$(bashcompdir)/backport
+
+man-lint:
+	mandoc -T lint -W warning $(MAN1)
 
 format:
 	clang-format -i tools/*.c tools/*.h tools/*/*.c tools/*/*.h tests/unit/*.c

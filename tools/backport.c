@@ -3,18 +3,22 @@
  * backport: apply, build and test a patch series on every branch of a
  * stable kernel matrix. This file holds main() and the command table.
  */
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2.h>
 #include <gmime/gmime.h>
 
 #include "builtin.h"
 #include "lib/guest.h"
+#include "util/datadir.h"
 #include "util/usage.h"
+#include "util/xalloc.h"
 #include "version.h"
 
 /* RUN_NEEDS_GIT: initialise libgit2 before the command runs. */
@@ -67,7 +71,8 @@ static void list_commands(FILE *f)
 	fputs("\ncommands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].help);
-	fputs("\n'backport <command> --help' tells more about one command.\n",
+	fputs("\n'backport <command> -h' gives a command's short usage,\n"
+	      "'backport help <command>' its manual page.\n",
 	      f);
 }
 
@@ -77,6 +82,27 @@ static const struct command *find_command(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+/*
+ * `backport help <command>`: its manual page, as `git help` does: the
+ * page of the checkout or of the installed tree this binary belongs to
+ * (`man -l`), else whatever man(1) finds.
+ */
+static int show_man_page(const char *name)
+{
+	char *page = xstrfmt("backport-%s", name);
+	char *src = xstrfmt("doc/man/%s.1", page);
+	char *inst = xstrfmt("../man/man1/%s.1", page);
+	char *path = datadir_find(src, inst);
+
+	fflush(stdout);
+	if (path)
+		execlp("man", "man", "-l", path, (char *)NULL);
+	else
+		execlp("man", "man", page, (char *)NULL);
+	die("cannot run 'man' for '%s': %s", path ? path : page,
+	    strerror(errno));
 }
 
 /* Ours, and those of the libraries and tools found at run time. */
@@ -114,11 +140,15 @@ int main(int argc, char **argv)
 		return print_version();
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
-		if (argc > 2 && (cmd = find_command(argv[2]))) {
-			char *av[] = { argv[2], (char *)"--help", NULL };
+		if (argc > 2 && !(cmd = find_command(argv[2])))
+			die("'%s' is not a backport command", argv[2]);
+		if (argc > 2 && !strcmp(argv[1], "-h")) {
+			char *av[] = { argv[2], (char *)"-h", NULL };
 
 			return cmd->fn(2, av);
 		}
+		if (argc > 2)
+			return show_man_page(cmd->name);
 		list_commands(stdout);
 		finish_stdout();
 		return EXIT_OK;

@@ -237,21 +237,23 @@ DATA_MATRIX = $(wildcard matrix/*.conf matrix/*.fragment)
 MAN1 = $(wildcard doc/man/*.1)
 
 install: $(PROGRAM)
-	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(pkgdatadir)/matrix \
-		$(DESTDIR)$(pkgdatadir)/guest $(DESTDIR)$(mandir)/man1 \
-		$(DESTDIR)$(bashcompdir)
-	$(INSTALL) -m 755 $(PROGRAM) $(DESTDIR)$(bindir)/backport
-	$(INSTALL) -m 644 $(DATA_MATRIX) $(DESTDIR)$(pkgdatadir)/matrix/
-	$(INSTALL) -m 755 tools/guest/runner.sh $(DESTDIR)$(pkgdatadir)/guest/
-	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(mandir)/man1/
+	$(INSTALL) -d "$(DESTDIR)$(bindir)" "$(DESTDIR)$(pkgdatadir)/matrix" \
+		"$(DESTDIR)$(pkgdatadir)/guest" "$(DESTDIR)$(mandir)/man1" \
+		"$(DESTDIR)$(bashcompdir)"
+	$(INSTALL) -m 755 $(PROGRAM) "$(DESTDIR)$(bindir)/backport"
+	$(INSTALL) -m 644 $(DATA_MATRIX) "$(DESTDIR)$(pkgdatadir)/matrix/"
+	$(INSTALL) -m 755 tools/guest/runner.sh "$(DESTDIR)$(pkgdatadir)/guest/"
+	$(INSTALL) -m 644 $(MAN1) "$(DESTDIR)$(mandir)/man1/"
 	$(INSTALL) -m 644 contrib/completion/backport.bash \
-		$(DESTDIR)$(bashcompdir)/backport
+		"$(DESTDIR)$(bashcompdir)/backport"
 
 uninstall:
-	rm -f $(DESTDIR)$(bindir)/backport
-	rm -rf $(DESTDIR)$(pkgdatadir)
-	rm -f $(addprefix $(DESTDIR)$(mandir)/man1/,$(notdir $(MAN1)))
-	rm -f $(DESTDIR)$(bashcompdir)/backport
+	rm -f "$(DESTDIR)$(bindir)/backport"
+	rm -rf "$(DESTDIR)$(pkgdatadir)"
+	for p in $(notdir $(MAN1)); do \
+		rm -f "$(DESTDIR)$(mandir)/man1/$$p" || exit 1; \
+	done
+	rm -f "$(DESTDIR)$(bashcompdir)/backport"
 
 man-lint:
 	mandoc -T lint -W warning $(MAN1)

@@ -23,7 +23,7 @@ PKGS = libgit2 gmime-3.0 jansson libarchive liblzma
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 \
 	-Wmissing-prototypes -Wstrict-prototypes
-ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP \
+ALL_CFLAGS = -std=gnu11 $(CPPFLAGS) $(CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP \
 	-Itools -I$(BUILD) $(shell pkg-config --cflags $(PKGS))
 ALL_LDFLAGS = $(LDFLAGS)
 LIBS = $(shell pkg-config --libs $(PKGS))
@@ -154,7 +154,7 @@ PROGRAM = $(BUILD)/backport
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 .PHONY: all unit deps check check-quick demo bench clean format fuzz \
-	fuzz-targets install uninstall man-lint FORCE
+	fuzz-targets install uninstall man-lint deb FORCE
 
 all: $(PROGRAM)
 ifeq ($(BUILD),build/default)
@@ -254,6 +254,22 @@ uninstall:
 		rm -f "$(DESTDIR)$(mandir)/man1/$$p" || exit 1; \
 	done
 	rm -f "$(DESTDIR)$(bashcompdir)/backport"
+
+# The Debian package, from a copy of the checkout's files (tracked and
+# untracked, not ignored) in $(DEB_DIR)/src, so that dpkg-buildpackage
+# and dh_clean never touch the checkout; then lintian on the result.
+DEB_DIR = build/deb-pkg
+
+deb:
+	rm -rf "$(DEB_DIR)" && mkdir -p "$(DEB_DIR)/src"
+	git ls-files -z --cached --others --exclude-standard | \
+		tar cf - --null --ignore-failed-read -T - | \
+		tar xf - -C "$(DEB_DIR)/src"
+	cd "$(DEB_DIR)/src" && BACKPORT_GIT=$(VERSION) \
+		dpkg-buildpackage -us -uc -b -j$(DEB_JOBS)
+	lintian --fail-on error,warning --info "$(DEB_DIR)"/*.changes
+	@ls "$(DEB_DIR)"/*.deb
+DEB_JOBS ?= 2
 
 man-lint:
 	mandoc -T lint -W warning $(MAN1)

@@ -115,8 +115,8 @@ int cmd_config(int argc, char **argv)
 	struct config_cmd c = { NULL };
 	int ret = EXIT_OK;
 
-	options_parse(&co, OPT_FORMAT, argc, argv, config_usage, longopts,
-		      "l", config_option, &c);
+	options_parse(&co, OPT_FORMAT, argc, argv, config_usage, longopts, "l",
+		      config_option, &c);
 	if (c.get)
 		ret = get(c.get);
 	else

@@ -245,8 +245,8 @@ static void load(struct record_cmd *c, const char *series, const char *target)
 	char *state_path;
 
 	c->dir = c->dir_opt ? xstrdup(c->dir_opt) :
-			      xstrfmt("%s/resolve/%s/%s", c->co.results,
-				      series, target);
+			      xstrfmt("%s/resolve/%s/%s", c->co.results, series,
+				      target);
 	state_path = xstrfmt("%s.state", c->dir);
 	read_state(&c->st, state_path);
 	free(state_path);

@@ -282,9 +282,9 @@ int cmd_resolve(int argc, char **argv)
 	if (apply_series(&t, st.repo, &s, &opts) < 0)
 		die("%s", error_last());
 	ap = pick(&c, &t, &s);
-	dir = c.dir_opt ? xstrdup(c.dir_opt) :
-			  xstrfmt("%s/resolve/%s/%s", c.co.results,
-				  s.name, t.name);
+	dir = c.dir_opt ?
+		      xstrdup(c.dir_opt) :
+		      xstrfmt("%s/resolve/%s/%s", c.co.results, s.name, t.name);
 	state = xstrfmt("%s.state", dir);
 	git_oid_tostr(hex, sizeof(hex), &ap->before);
 	make_worktree(&c, st.repo, dir, hex);

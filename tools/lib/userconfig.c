@@ -18,16 +18,16 @@
 #include "util/xalloc.h"
 
 static const struct {
-	const char *name;	/* as git-config normalises it */
-	const char *env;	/* NULL: none */
-	const char *fallback;	/* the built-in default, NULL: none */
+	const char *name; /* as git-config normalises it */
+	const char *env; /* NULL: none */
+	const char *fallback; /* the built-in default, NULL: none */
 	bool is_path;
 } keys[USERCONFIG_NR] = {
 	[USERCONFIG_MATRIX] = { "backport.matrix", "BACKPORT_MATRIX", NULL,
 				true },
 	[USERCONFIG_REPO] = { "backport.repo", NULL, NULL, true },
-	[USERCONFIG_SERIES_DIR] = { "backport.seriesdir",
-				    "BACKPORT_SERIES_DIR", "series", true },
+	[USERCONFIG_SERIES_DIR] = { "backport.seriesdir", "BACKPORT_SERIES_DIR",
+				    "series", true },
 	[USERCONFIG_BACKPORTS] = { "backport.backports", NULL, NULL, true },
 	[USERCONFIG_JOBS] = { "backport.jobs", NULL, "2", false },
 	[USERCONFIG_RESULTS] = { "backport.results", NULL, "results", true },
@@ -67,8 +67,8 @@ static int check_jobs(const char *v, const char *file)
 	unsigned long n = strtoul(v, &end, 10);
 
 	if (!*v || *v == '-' || *end || n < 1 || n > 1024)
-		return error_set("bad number '%s' for backport.jobs in '%s'",
-				 v, file);
+		return error_set("bad number '%s' for backport.jobs in '%s'", v,
+				 file);
 	return 0;
 }
 

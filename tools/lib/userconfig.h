@@ -46,18 +46,22 @@ enum userconfig_key {
 
 /* A value and where it came from; both borrowed from the userconfig. */
 struct userconfig_value {
-	const char *value;	/* NULL: none (the command decides) */
-	const char *origin;	/* "command line", "env:VAR", "file:PATH",
-				   "default" */
+	/* NULL: none (the command decides) */
+	const char *value;
+	/* "command line", "env:VAR", "file:PATH", "default" */
+	const char *origin;
 };
 
 struct userconfig {
-	char *files[2];			/* user's, project's; NULL: none */
-	char *values[USERCONFIG_NR];	/* from the files, resolved */
-	char *origins[USERCONFIG_NR];	/* "file:PATH" */
+	char *files[2]; /* user's, project's; NULL: none */
+	char *values[USERCONFIG_NR]; /* from the files, resolved */
+	char *origins[USERCONFIG_NR]; /* "file:PATH" */
 };
 
-#define USERCONFIG_INIT { { NULL, NULL }, { NULL }, { NULL } }
+#define USERCONFIG_INIT \
+	{               \
+		0       \
+	}
 
 /* Find the two files (see above) and read them. */
 int userconfig_load(struct userconfig *uc);

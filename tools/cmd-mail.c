@@ -45,6 +45,7 @@ static const char mail_usage[] =
 	"  --repo <path>         the repository (default: the matrix's)\n"
 	"  --series-dir <dir>    where series are kept (default: series/)\n"
 	"  --backports <dir>     recorded resolutions (default: backports/)\n"
+	"  --no-resolutions      replay no recorded resolution or rename\n"
 	"  -q, --quiet           no progress\n";
 
 struct mail_cmd {

@@ -28,7 +28,7 @@ static const char record_usage[] =
 	"Record the resolution made in the worktree of 'backport resolve'\n"
 	"into backports/<branch>/<series>/.\n"
 	"\n"
-	"  -m <note>             what was changed, for the \"[ ... ]\" note\n"
+	"  -m, --message <note>  what was changed, for the \"[ ... ]\" note\n"
 	"  --signoff <who>       \"Name <email>\" (default: git config user)\n"
 	"  --dir <dir>           the worktree (default:\n"
 	"                        results/resolve/<series>/<target>)\n"

@@ -36,7 +36,8 @@ static const char resolve_usage[] =
 	"  --matrix <file>       the matrix (default: matrix/default.conf)\n"
 	"  --repo <path>         the repository (default: the matrix's)\n"
 	"  --series-dir <dir>    where series are kept (default: series/)\n"
-	"  --backports <dir>     recorded resolutions (default: backports/)\n";
+	"  --backports <dir>     recorded resolutions (default: backports/)\n"
+	"  --no-resolutions      replay no recorded resolution or rename\n";
 
 static bool needs_resolving(enum verdict v)
 {

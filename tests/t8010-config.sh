@@ -12,6 +12,7 @@ test_expect_success 'setup: a project and a series to import' '
 	git init -q up && (
 		cd up &&
 		echo "int x;" >x.c && git add x.c && git commit -q -m base &&
+		git branch linux-6.12.y &&
 		echo "int y;" >x.c && git commit -q -a -m "x: rename to y" &&
 		git format-patch -q -o ../mails HEAD~1
 	)
@@ -64,6 +65,23 @@ test_expect_success 'the command line wins over everything' '
 	(cd proj && test_must_fail backport show --series-dir elsewhere s1)
 '
 
+test_expect_success 'apply takes the repository from the project file' '
+	git config -f proj/.backport/config backport.repo ../up &&
+	(cd proj/sub && backport apply --series s1 --branch linux-6.12.y \
+		--all-branches) >out &&
+	grep "^linux-6.12.y  *applied" out &&
+	git -C up rev-parse --verify -q refs/backport/s1/linux-6.12.y
+'
+
+test_expect_success 'report looks in the configured results directory' '
+	(cd proj && test_expect_code 128 backport report) 2>err &&
+	grep "no run in .out/latest." err &&
+	(cd proj/sub && test_expect_code 128 backport report) 2>err &&
+	grep "no run in .$SHARNESS_TRASH_DIRECTORY/proj/out/latest." err &&
+	(cd proj && test_expect_code 128 backport report --results cli) 2>err &&
+	grep "no run in .cli/latest." err
+'
+
 test_expect_success '--format=json' '
 	(cd proj && backport config --format=json) >out.json &&
 	jq -r ".[] | select(.key == \"backport.jobs\") | .value, .origin" out.json >out &&
@@ -75,6 +93,7 @@ test_expect_success '--get: one value, exit 1 when unset, 129 for an unknown key
 	(cd proj && backport config --get jobs) >out &&
 	echo 5 >expect &&
 	test_cmp expect out &&
+	git config -f proj/.backport/config --unset backport.repo &&
 	(cd proj && test_expect_code 1 backport config --get repo) &&
 	(cd proj && test_expect_code 129 backport config --get nope)
 '

@@ -17,20 +17,26 @@
 #include "util/fsutil.h"
 #include "util/xalloc.h"
 
+/* ENV(x): the variable's name, and the origin it gives a value. */
+#define ENV(x) x, "env:" x
+
 static const struct {
 	const char *name; /* as git-config normalises it */
-	const char *env; /* NULL: none */
+	const char *env, *env_origin; /* NULL: none */
 	const char *fallback; /* the built-in default, NULL: none */
 	bool is_path;
 } keys[USERCONFIG_NR] = {
-	[USERCONFIG_MATRIX] = { "backport.matrix", "BACKPORT_MATRIX", NULL,
+	[USERCONFIG_MATRIX] = { "backport.matrix", ENV("BACKPORT_MATRIX"), NULL,
 				true },
-	[USERCONFIG_REPO] = { "backport.repo", NULL, NULL, true },
-	[USERCONFIG_SERIES_DIR] = { "backport.seriesdir", "BACKPORT_SERIES_DIR",
-				    "series", true },
-	[USERCONFIG_BACKPORTS] = { "backport.backports", NULL, NULL, true },
-	[USERCONFIG_JOBS] = { "backport.jobs", NULL, "2", false },
-	[USERCONFIG_RESULTS] = { "backport.results", NULL, "results", true },
+	[USERCONFIG_REPO] = { "backport.repo", NULL, NULL, NULL, true },
+	[USERCONFIG_SERIES_DIR] = { "backport.seriesdir",
+				    ENV("BACKPORT_SERIES_DIR"), "series",
+				    true },
+	[USERCONFIG_BACKPORTS] = { "backport.backports", NULL, NULL, NULL,
+				   true },
+	[USERCONFIG_JOBS] = { "backport.jobs", NULL, NULL, "2", false },
+	[USERCONFIG_RESULTS] = { "backport.results", NULL, NULL, "results",
+				 true },
 };
 
 const char *userconfig_key_name(enum userconfig_key key)
@@ -199,17 +205,14 @@ void userconfig_effective(struct userconfig_value *out,
 			  const struct userconfig *uc, enum userconfig_key key,
 			  const char *cli)
 {
-	static char env_origin[USERCONFIG_NR][64];
 	const char *env = keys[key].env ? getenv(keys[key].env) : NULL;
 
 	if (cli) {
 		out->value = cli;
 		out->origin = "command line";
 	} else if (env && *env) {
-		snprintf(env_origin[key], sizeof(env_origin[key]), "env:%s",
-			 keys[key].env);
 		out->value = env;
-		out->origin = env_origin[key];
+		out->origin = keys[key].env_origin;
 	} else if (uc->values[key] && *uc->values[key]) {
 		out->value = uc->values[key];
 		out->origin = uc->origins[key];

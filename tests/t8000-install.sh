@@ -182,6 +182,12 @@ test_expect_success BASH 'completion: series and matrix targets' '
 	! grep "^linux-7" targets
 '
 
+test_expect_success 'the README points nowhere outside the repository' '
+	sed -n "4,5p" "$BACKPORT_TOP/README.md" >head &&
+	grep "^make demo " head && grep "^make check " head &&
+	! grep -n "\.\./shared\|FIELD\.md\|\](\.\./" "$BACKPORT_TOP/README.md"
+'
+
 test_expect_success 'make uninstall removes what install put' '
 	make -s -C "$BACKPORT_TOP" uninstall DESTDIR="$DEST" prefix=/usr &&
 	find "$DEST" -type f >left &&

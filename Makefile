@@ -4,13 +4,26 @@
 
 CC ?= cc
 BUILD ?= build/default
+
+# Where `make install` puts things (GNU names; PREFIX is prefix too).
+# The binary looks for its data in <bindir>/../share/backport first, so
+# a DESTDIR or relocated install works, then in $(pkgdatadir).
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+bindir ?= $(prefix)/bin
+datadir ?= $(prefix)/share
+mandir ?= $(datadir)/man
+pkgdatadir ?= $(datadir)/backport
+bashcompdir ?= $(datadir)/bash-completion/completions
+DESTDIR ?=
+INSTALL ?= install
 SANITIZE ?=
 PKGS = libgit2 gmime-3.0 jansson libarchive liblzma
 
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 \
 	-Wmissing-prototypes -Wstrict-prototypes
-ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP \
+ALL_CFLAGS = -std=gnu11 $(CPPFLAGS) $(CFLAGS) $(WARN) -D_GNU_SOURCE -MMD -MP \
 	-Itools -I$(BUILD) $(shell pkg-config --cflags $(PKGS))
 ALL_LDFLAGS = $(LDFLAGS)
 LIBS = $(shell pkg-config --libs $(PKGS))
@@ -22,6 +35,7 @@ endif
 
 # Generic helpers, apart from the domain.
 LIB_OBJS += tools/util/cfgtext.o
+LIB_OBJS += tools/util/datadir.o
 LIB_OBJS += tools/util/error.o
 LIB_OBJS += tools/util/fsutil.o
 LIB_OBJS += tools/util/lines.o
@@ -82,6 +96,7 @@ LIB_OBJS += tools/lib/tarball.o
 LIB_OBJS += tools/lib/testrun.o
 LIB_OBJS += tools/lib/trailer.o
 LIB_OBJS += tools/lib/trees.o
+LIB_OBJS += tools/lib/userconfig.o
 LIB_OBJS += tools/lib/wordindex.o
 LIB_OBJS += tools/lib/worktree.o
 LIB_OBJS += tools/lib/verdict.o
@@ -89,6 +104,7 @@ LIB_OBJS += tools/lib/verdict.o
 # Subcommands: tools/cmd-<name>.c, one each, listed in tools/backport.c.
 CMD_OBJS += tools/cmd-apply.o
 CMD_OBJS += tools/cmd-build.o
+CMD_OBJS += tools/cmd-config.o
 CMD_OBJS += tools/cmd-diff.o
 CMD_OBJS += tools/cmd-import.o
 CMD_OBJS += tools/cmd-mail.o
@@ -116,6 +132,7 @@ UNIT_TESTS += test-mail
 UNIT_TESTS += test-patch
 UNIT_TESTS += test-review
 UNIT_TESTS += test-selftest
+UNIT_TESTS += test-userconfig
 UNIT_TESTS += test-fuzz-regress
 
 # libFuzzer harnesses: tests/fuzz/fuzz-<parser>.c (see tests/fuzz/fuzz.h),
@@ -139,7 +156,7 @@ PROGRAM = $(BUILD)/backport
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 .PHONY: all unit deps check check-quick demo bench clean format fuzz \
-	fuzz-targets FORCE
+	fuzz-targets install uninstall man-lint deb FORCE
 
 all: $(PROGRAM)
 ifeq ($(BUILD),build/default)
@@ -160,13 +177,18 @@ QUIET_CC = @echo '   CC $@';
 QUIET_LINK = @echo '   LINK $@';
 endif
 
-$(BUILD)/%.o: %.c $(BUILD)/version.h
+$(BUILD)/%.o: %.c $(BUILD)/version.h $(BUILD)/paths.h
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/version.h: FORCE
 	@mkdir -p $(BUILD)
 	@echo '#define BACKPORT_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/paths.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define BACKPORT_DATADIR "$(pkgdatadir)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 unit: $(B_UNIT)
@@ -209,6 +231,50 @@ $(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libbackport.a
 
 bench: deps all
 	sh bench/run.sh
+
+# The data the installed binary needs: the default matrix and its
+# fragments, the in-guest runner.
+# Man pages: mdoc, one per command, checked by `make man-lint` (t8000).
+DATA_MATRIX = $(wildcard matrix/*.conf matrix/*.fragment)
+MAN1 = $(wildcard doc/man/*.1)
+
+install: $(PROGRAM)
+	$(INSTALL) -d "$(DESTDIR)$(bindir)" "$(DESTDIR)$(pkgdatadir)/matrix" \
+		"$(DESTDIR)$(pkgdatadir)/guest" "$(DESTDIR)$(mandir)/man1" \
+		"$(DESTDIR)$(bashcompdir)"
+	$(INSTALL) -m 755 $(PROGRAM) "$(DESTDIR)$(bindir)/backport"
+	$(INSTALL) -m 644 $(DATA_MATRIX) "$(DESTDIR)$(pkgdatadir)/matrix/"
+	$(INSTALL) -m 755 tools/guest/runner.sh "$(DESTDIR)$(pkgdatadir)/guest/"
+	$(INSTALL) -m 644 $(MAN1) "$(DESTDIR)$(mandir)/man1/"
+	$(INSTALL) -m 644 contrib/completion/backport.bash \
+		"$(DESTDIR)$(bashcompdir)/backport"
+
+uninstall:
+	rm -f "$(DESTDIR)$(bindir)/backport"
+	rm -rf "$(DESTDIR)$(pkgdatadir)"
+	for p in $(notdir $(MAN1)); do \
+		rm -f "$(DESTDIR)$(mandir)/man1/$$p" || exit 1; \
+	done
+	rm -f "$(DESTDIR)$(bashcompdir)/backport"
+
+# The Debian package, from a copy of the checkout's files (tracked and
+# untracked, not ignored) in $(DEB_DIR)/src, so that dpkg-buildpackage
+# and dh_clean never touch the checkout; then lintian on the result.
+DEB_DIR = build/deb-pkg
+
+deb:
+	rm -rf "$(DEB_DIR)" && mkdir -p "$(DEB_DIR)/src"
+	git ls-files -z --cached --others --exclude-standard | \
+		tar cf - --null --ignore-failed-read -T - | \
+		tar xf - -C "$(DEB_DIR)/src"
+	cd "$(DEB_DIR)/src" && BACKPORT_GIT=$(VERSION) \
+		dpkg-buildpackage -us -uc -b -j$(DEB_JOBS)
+	lintian --fail-on error,warning --info "$(DEB_DIR)"/*.changes
+	@ls "$(DEB_DIR)"/*.deb
+DEB_JOBS ?= 2
+
+man-lint:
+	mandoc -T lint -W warning $(MAN1)
 
 format:
 	clang-format -i tools/*.c tools/*.h tools/*/*.c tools/*/*.h tests/unit/*.c

@@ -3,15 +3,22 @@
  * backport: apply, build and test a patch series on every branch of a
  * stable kernel matrix. This file holds main() and the command table.
  */
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2.h>
+#include <gmime/gmime.h>
 
 #include "builtin.h"
+#include "lib/guest.h"
+#include "util/datadir.h"
 #include "util/usage.h"
+#include "util/xalloc.h"
 #include "version.h"
 
 /* RUN_NEEDS_GIT: initialise libgit2 before the command runs. */
@@ -51,6 +58,8 @@ static const struct command commands[] = {
 	  "create or update the repository of real stable trees" },
 	{ "test", cmd_test, RUN_NEEDS_GIT,
 	  "boot each branch in QEMU and run the selftest set" },
+	{ "config", cmd_config, RUN_NEEDS_GIT,
+	  "show the defaults in effect and where each comes from" },
 };
 
 static const char main_usage[] =
@@ -62,7 +71,8 @@ static void list_commands(FILE *f)
 	fputs("\ncommands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].help);
-	fputs("\n'backport <command> --help' tells more about one command.\n",
+	fputs("\n'backport <command> -h' gives a command's short usage,\n"
+	      "'backport help <command>' its manual page.\n",
 	      f);
 }
 
@@ -72,6 +82,47 @@ static const struct command *find_command(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+/*
+ * `backport help <command>`: its manual page, as `git help` does: the
+ * page of the checkout or of the installed tree this binary belongs to
+ * (`man -l`), else whatever man(1) finds.
+ */
+static int show_man_page(const char *name)
+{
+	char *page = xstrfmt("backport-%s", name);
+	char *src = xstrfmt("doc/man/%s.1", page);
+	char *inst = xstrfmt("../man/man1/%s.1", page);
+	char *path = datadir_find(src, inst);
+
+	fflush(stdout);
+	if (path)
+		execlp("man", "man", "-l", path, (char *)NULL);
+	else
+		execlp("man", "man", page, (char *)NULL);
+	die("cannot run 'man' for '%s': %s", path ? path : page,
+	    strerror(errno));
+}
+
+/* Ours, and those of the libraries and tools found at run time. */
+static int print_version(void)
+{
+	int major, minor, rev;
+	char *qemu;
+
+	printf("backport version %s\n", BACKPORT_VERSION);
+	git_libgit2_init();
+	git_libgit2_version(&major, &minor, &rev);
+	printf("libgit2 %d.%d.%d\n", major, minor, rev);
+	printf("GMime %u.%u.%u\n", gmime_major_version, gmime_minor_version,
+	       gmime_micro_version);
+	qemu = guest_qemu_version(NULL);
+	printf("QEMU %s\n", qemu ? qemu : "not found (qemu-system-x86_64)");
+	free(qemu);
+	git_libgit2_shutdown();
+	finish_stdout();
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -85,18 +136,19 @@ int main(int argc, char **argv)
 		list_commands(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("backport version %s\n", BACKPORT_VERSION);
-		finish_stdout();
-		return EXIT_OK;
-	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
+		return print_version();
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
-		if (argc > 2 && (cmd = find_command(argv[2]))) {
-			char *av[] = { argv[2], (char *)"--help", NULL };
+		if (argc > 2 && !(cmd = find_command(argv[2])))
+			die("'%s' is not a backport command", argv[2]);
+		if (argc > 2 && !strcmp(argv[1], "-h")) {
+			char *av[] = { argv[2], (char *)"-h", NULL };
 
 			return cmd->fn(2, av);
 		}
+		if (argc > 2)
+			return show_man_page(cmd->name);
 		list_commands(stdout);
 		finish_stdout();
 		return EXIT_OK;

@@ -12,6 +12,7 @@ struct repo_opts;
 
 int cmd_apply(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_mail(int argc, char **argv);

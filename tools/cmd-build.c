@@ -105,6 +105,8 @@ static void parse_options(struct build_cmd *c, int argc, char **argv)
 			      OPT_BRANCH | OPT_FORMAT,
 		      argc, argv, build_usage, longopts, "j:", build_option,
 		      c);
+	if (!c->opts.jobs)
+		c->opts.jobs = c->co.jobs;
 	c->opts.results = c->co.results;
 }
 
@@ -186,6 +188,7 @@ int cmd_build(int argc, char **argv)
 	size_t nr;
 	bool failed = false;
 
+	c.opts.jobs = 0; /* -j, else the config's */
 	parse_options(&c, argc, argv);
 	if (setup_open(&st, c.co.matrix, c.co.repo) < 0 ||
 	    kbuild_config_from_matrix(&cfg, &st.matrix, c.config) < 0)

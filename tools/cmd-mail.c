@@ -45,6 +45,7 @@ static const char mail_usage[] =
 	"  --repo <path>         the repository (default: the matrix's)\n"
 	"  --series-dir <dir>    where series are kept (default: series/)\n"
 	"  --backports <dir>     recorded resolutions (default: backports/)\n"
+	"  --no-resolutions      replay no recorded resolution or rename\n"
 	"  -q, --quiet           no progress\n";
 
 struct mail_cmd {
@@ -286,7 +287,7 @@ int cmd_mail(int argc, char **argv)
 	apply_all(&c, argv[first], argv[first + 1]);
 	c.me_signoff = signoff_of(&c, c.st.repo);
 	c.dir = c.output ? xstrdup(c.output) :
-			   xstrfmt("results/mail/%s/%s", c.s.name,
+			   xstrfmt("%s/mail/%s/%s", c.co.results, c.s.name,
 				   c.t[c.me].name);
 	c.sdir = xstrfmt("%s/%s", c.co.series_dir, c.s.name);
 	cmp = results_find_compare(c.co.results, c.s.name, c.t[c.me].name);

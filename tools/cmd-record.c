@@ -28,7 +28,7 @@ static const char record_usage[] =
 	"Record the resolution made in the worktree of 'backport resolve'\n"
 	"into backports/<branch>/<series>/.\n"
 	"\n"
-	"  -m <note>             what was changed, for the \"[ ... ]\" note\n"
+	"  -m, --message <note>  what was changed, for the \"[ ... ]\" note\n"
 	"  --signoff <who>       \"Name <email>\" (default: git config user)\n"
 	"  --dir <dir>           the worktree (default:\n"
 	"                        results/resolve/<series>/<target>)\n"
@@ -234,6 +234,8 @@ static int parse_options(struct record_cmd *c, int argc, char **argv)
 
 	if (argc - first != 2)
 		usage_msg(record_usage, "want <series> and <target>");
+	if (!c->backports)
+		c->backports = c->co.backports_dir;
 	return first;
 }
 
@@ -243,7 +245,8 @@ static void load(struct record_cmd *c, const char *series, const char *target)
 	char *state_path;
 
 	c->dir = c->dir_opt ? xstrdup(c->dir_opt) :
-			      xstrfmt("results/resolve/%s/%s", series, target);
+			      xstrfmt("%s/resolve/%s/%s", c->co.results, series,
+				      target);
 	state_path = xstrfmt("%s.state", c->dir);
 	read_state(&c->st, state_path);
 	free(state_path);
@@ -348,7 +351,7 @@ static void record(struct record_cmd *c, const char *branch)
 int cmd_record(int argc, char **argv)
 {
 	struct record_cmd c = { .co = COMMON_OPTS_INIT,
-				.backports = "backports",
+				.backports = NULL,
 				.s = SERIES_INIT,
 				.text = GIT_BUF_INIT };
 	int first = parse_options(&c, argc, argv);

@@ -36,7 +36,8 @@ static const char resolve_usage[] =
 	"  --matrix <file>       the matrix (default: matrix/default.conf)\n"
 	"  --repo <path>         the repository (default: the matrix's)\n"
 	"  --series-dir <dir>    where series are kept (default: series/)\n"
-	"  --backports <dir>     recorded resolutions (default: backports/)\n";
+	"  --backports <dir>     recorded resolutions (default: backports/)\n"
+	"  --no-resolutions      replay no recorded resolution or rename\n";
 
 static bool needs_resolving(enum verdict v)
 {
@@ -282,8 +283,9 @@ int cmd_resolve(int argc, char **argv)
 	if (apply_series(&t, st.repo, &s, &opts) < 0)
 		die("%s", error_last());
 	ap = pick(&c, &t, &s);
-	dir = c.dir_opt ? xstrdup(c.dir_opt) :
-			  xstrfmt("results/resolve/%s/%s", s.name, t.name);
+	dir = c.dir_opt ?
+		      xstrdup(c.dir_opt) :
+		      xstrfmt("%s/resolve/%s/%s", c.co.results, s.name, t.name);
 	state = xstrfmt("%s.state", dir);
 	git_oid_tostr(hex, sizeof(hex), &ap->before);
 	make_worktree(&c, st.repo, dir, hex);

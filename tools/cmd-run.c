@@ -126,6 +126,8 @@ static void parse_options(struct run *r, int argc, char **argv)
 			      OPT_BRANCH | OPT_SERIES | OPT_RESULTS |
 			      OPT_FORMAT,
 		      argc, argv, run_usage, longopts, "j:", run_option, r);
+	if (!r->jobs)
+		r->jobs = r->co.jobs;
 }
 
 /* The results of one series' cells: <run>/cells/<series>/. */

@@ -62,7 +62,9 @@ apt-get install -y -q --no-install-recommends \
 	libgmime-3.0-dev libglib2.0-dev libjansson-dev libarchive-dev \
 	liblzma-dev \
 	libcmocka-dev sharness b4 valgrind jq python3 \
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev \
+	mandoc man-db bash-completion \
+	debhelper dpkg-dev fakeroot lintian
 
 if [ "${BACKPORT_DEPS:-full}" != minimal ]; then
 	apt-get install -y -q --no-install-recommends \

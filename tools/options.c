@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/userconfig.h"
 #include "options.h"
+#include "util/error.h"
 #include "util/fsutil.h"
 #include "util/xalloc.h"
 
@@ -104,17 +106,52 @@ static bool shared_option(struct common_opts *co, int ch, const char *arg,
 	return true;
 }
 
+const struct userconfig *options_userconfig(void)
+{
+	static struct userconfig uc = USERCONFIG_INIT;
+	static bool loaded;
+
+	if (!loaded) {
+		if (userconfig_load(&uc) < 0)
+			die("%s", error_last());
+		loaded = true;
+	}
+	return &uc;
+}
+
+static const char *effective(enum userconfig_key key, const char *cli)
+{
+	struct userconfig_value v;
+
+	userconfig_effective(&v, options_userconfig(), key, cli);
+	return v.value;
+}
+
+/*
+ * The one place where an option's default is decided: the command line,
+ * the environment, the config files, the built-in default (userconfig.h).
+ */
 static void defaults(struct common_opts *co, unsigned flags,
 		     bool no_resolutions)
 {
-	if (!co->series_dir || !*co->series_dir)
-		co->series_dir = getenv("BACKPORT_SERIES_DIR");
-	if (!co->series_dir || !*co->series_dir)
-		co->series_dir = "series";
+	const char *jobs = effective(USERCONFIG_JOBS, NULL);
+
+	co->matrix = effective(USERCONFIG_MATRIX, co->matrix);
+	co->repo = effective(USERCONFIG_REPO, co->repo);
+	if (co->series_dir && !*co->series_dir)
+		co->series_dir = NULL;
+	co->series_dir = effective(USERCONFIG_SERIES_DIR, co->series_dir);
+	co->results = effective(USERCONFIG_RESULTS, co->results);
+	co->jobs = (unsigned)strtoul(jobs, NULL, 10);
+	co->backports_dir = effective(USERCONFIG_BACKPORTS, co->backports);
+	if (!co->backports_dir)
+		co->backports_dir = "backports";
 	if (!(flags & OPT_BACKPORTS) || no_resolutions)
 		co->backports = NULL;
 	else if (!co->backports)
-		co->backports = is_directory("backports") ? "backports" : NULL;
+		co->backports = is_directory(co->backports_dir) ?
+					co->backports_dir :
+					NULL;
 }
 
 int options_parse(struct common_opts *co, unsigned flags, int argc,

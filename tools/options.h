@@ -44,6 +44,10 @@
  *	OPT_FORMAT	--format=<text|json>
  * and always -q/--quiet and -h/--help. With OPT_ARGS the command takes
  * arguments after the options; without, one is a usage error.
+ *
+ * An option not given takes its default from the environment, then the
+ * config files, then the built-in one, in this order, in one place
+ * (options_parse(); the keys and files are in lib/userconfig.h).
  */
 enum {
 	OPT_MATRIX = 1 << 0,
@@ -66,11 +70,15 @@ struct common_opts {
 	struct strvec targets;
 	struct strvec series;
 	enum output_format format;
+	/* Defaults from the config (userconfig.h), for the commands' own: */
+	const char *backports_dir;	/* where resolutions go, made if
+					   missing (record) */
+	unsigned jobs;			/* -j when not given */
 };
 
 #define COMMON_OPTS_INIT                                                  \
-	{ NULL, NULL, NULL, NULL, "results", STRVEC_INIT, STRVEC_INIT,    \
-	  FORMAT_TEXT }
+	{ NULL, NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT,         \
+	  FORMAT_TEXT, NULL, 2 }
 
 /*
  * Parse `argv` (argv[0] the command's name). `extra` (NULL-terminated,
@@ -84,6 +92,10 @@ int options_parse(struct common_opts *co, unsigned flags, int argc,
 		  int (*fn)(void *data, int ch, const char *arg), void *data);
 
 void common_opts_release(struct common_opts *co);
+
+struct userconfig;
+/* The config files, read once (dies on a bad file). */
+const struct userconfig *options_userconfig(void);
 
 /* A number in [min, max] for `opt`, else a usage error. */
 unsigned long options_number(const char *usage, const char *opt,

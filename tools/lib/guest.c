@@ -23,6 +23,7 @@
 #include <archive_entry.h>
 
 #include "lib/guest.h"
+#include "util/datadir.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/run-command.h"
@@ -357,45 +358,13 @@ out:
 	return ret;
 }
 
-static char *runner_under(const char *top)
-{
-	char *p;
-
-	if (!top || !*top)
-		return NULL;
-	p = xstrfmt("%s/tools/guest/runner.sh", top);
-	if (path_exists(p))
-		return p;
-	free(p);
-	return NULL;
-}
-
 char *guest_find_runner(void)
 {
 	const char *env = getenv("BACKPORT_RUNNER");
-	char exe[PATH_MAX];
-	char *p;
-	ssize_t n;
 
 	if (env && *env)
 		return xstrdup(env);
-	if ((p = runner_under(getenv("BACKPORT_TOP"))) ||
-	    (p = runner_under(".")))
-		return p;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		/* <top>/build/<kind>/backport: up three levels. */
-		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
-
-			if (!slash)
-				return NULL;
-			*slash = '\0';
-		}
-		return runner_under(exe);
-	}
-	return NULL;
+	return datadir_find("tools/guest/runner.sh", "guest/runner.sh");
 }
 
 /* --- QEMU -------------------------------------------------------------- */
@@ -717,6 +686,33 @@ static int stream_loop(struct stream *st, struct child_process *cp, int log_fd)
 		settle(st, killed, cp, &tail);
 	strbuf_release(&tail);
 	return ret;
+}
+
+char *guest_qemu_version(const char *qemu)
+{
+	struct child_process cp = CHILD_PROCESS_INIT;
+	struct strbuf out = STRBUF_INIT;
+	char *v = NULL;
+	const char *p;
+
+	strvec_pushl(&cp.args, qemu ? qemu : "qemu-system-x86_64", "--version",
+		     NULL);
+	cp.out = &out;
+	cp.no_stderr = true;
+	cp.timeout_ms = 10000;
+	if (run_command(&cp) < 0)
+		goto out;
+	p = strstr(out.buf, "version ");
+	if (cp.exit_code || !p) {
+		error_set("'%s --version' failed", cp.args.v[0]);
+		goto out;
+	}
+	p += strlen("version ");
+	v = xstrndup(p, strcspn(p, "\n"));
+out:
+	strbuf_release(&out);
+	child_process_release(&cp);
+	return v;
 }
 
 int guest_boot(struct guest_run *run, const struct guest_boot_opts *o)

@@ -93,10 +93,10 @@ struct guest_image {
 int guest_initramfs_write(const char *path, const struct guest_image *img);
 
 /*
- * The runner script: $BACKPORT_RUNNER, else tools/guest/runner.sh under
- * $BACKPORT_TOP, the current directory, or the source tree of the
- * running binary (<top>/build/<kind>/backport). NULL if none; caller
- * frees.
+ * The runner script: $BACKPORT_RUNNER, else tools/guest/runner.sh found
+ * by datadir_find() (the current directory, $BACKPORT_TOP, the running
+ * binary's source tree, else guest/runner.sh in the installed data
+ * directory). NULL if none; caller frees.
  */
 char *guest_find_runner(void);
 
@@ -187,6 +187,13 @@ int guest_boot(struct guest_run *run, const struct guest_boot_opts *o);
 
 /* The host's TSC frequency in kHz (from /proc/cpuinfo), or 0. */
 unsigned long guest_host_tsc_khz(void);
+
+/*
+ * The version QEMU (`qemu`, NULL: qemu-system-x86_64 from $PATH) says
+ * it is ("10.0.2 (Debian 1:10.0.2+ds-2)"), or NULL with an error
+ * recorded when it cannot be run. Caller frees.
+ */
+char *guest_qemu_version(const char *qemu);
 
 /*
  * Can this host run `kernel` under KVM? False when /dev/kvm cannot be

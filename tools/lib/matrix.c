@@ -13,6 +13,7 @@
 #include <git2.h>
 
 #include "matrix.h"
+#include "util/datadir.h"
 #include "util/error.h"
 #include "util/fsutil.h"
 #include "util/strbuf.h"
@@ -347,33 +348,12 @@ const char *matrix_get(const struct matrix *m, const char *section,
 char *matrix_find_path(const char *opt)
 {
 	const char *env = getenv("BACKPORT_MATRIX");
-	char exe[PATH_MAX];
-	ssize_t n;
+	char *p;
 
 	if (opt)
 		return xstrdup(opt);
 	if (env && *env)
 		return xstrdup(env);
-	if (path_exists("matrix/default.conf"))
-		return xstrdup("matrix/default.conf");
-	env = getenv("BACKPORT_TOP");
-	if (env && *env)
-		return xstrfmt("%s/matrix/default.conf", env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
-			char *path;
-
-			if (!slash)
-				break;
-			*slash = '\0';
-			path = xstrfmt("%s/matrix/default.conf", exe);
-			if (path_exists(path))
-				return path;
-			free(path);
-		}
-	}
-	return xstrdup("matrix/default.conf");
+	p = datadir_find("matrix/default.conf", "matrix/default.conf");
+	return p ? p : xstrdup("matrix/default.conf");
 }

@@ -120,9 +120,9 @@ struct matrix_branch *matrix_branch_of(const struct matrix *m,
 
 /*
  * Where the matrix file is: `opt` (--matrix) when given, else
- * $BACKPORT_MATRIX, else matrix/default.conf in the current directory,
- * else in $BACKPORT_TOP, else next to the backport binary's source tree
- * (<top>/build/<kind>/backport). Caller frees.
+ * $BACKPORT_MATRIX, else matrix/default.conf found by datadir_find():
+ * in the current directory, $BACKPORT_TOP, the binary's source tree or
+ * the installed data directory. Caller frees.
  */
 char *matrix_find_path(const char *opt);
 

@@ -47,6 +47,7 @@ LIB_OBJS += tools/lib/evidence.o
 LIB_OBJS += tools/lib/explain.o
 LIB_OBJS += tools/lib/guard.o
 LIB_OBJS += tools/lib/grid.o
+LIB_OBJS += tools/lib/gridhtml.o
 LIB_OBJS += tools/lib/guest.o
 LIB_OBJS += tools/lib/kbuild.o
 LIB_OBJS += tools/lib/kconfig.o

@@ -35,6 +35,7 @@ LIB_OBJS += tools/util/xalloc.o
 # Domain modules: one noun each; they never print and never exit.
 LIB_OBJS += tools/lib/apply.o
 LIB_OBJS += tools/lib/artefact.o
+LIB_OBJS += tools/lib/bisect.o
 LIB_OBJS += tools/lib/buildlog.o
 LIB_OBJS += tools/lib/buildplan.o
 LIB_OBJS += tools/lib/cell.o

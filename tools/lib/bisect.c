@@ -47,7 +47,8 @@ struct bisect *bisect_from_json(json_t *o)
 	struct bisect *b;
 	json_t *e = json_object_get(o, "first_error");
 
-	if (!json_is_object(o) || !json_string_value(json_object_get(o, "commit")))
+	if (!json_is_object(o) ||
+	    !json_string_value(json_object_get(o, "commit")))
 		return NULL;
 	b = xcalloc(1, sizeof(*b));
 	b->commit = dup_or_null(o, "commit");
@@ -152,8 +153,9 @@ static int probe(struct worker *w, struct kbuild_job *j, const git_oid *commit,
 			error_clear();
 		kbuild_msg_release(err);
 		if (!kbuild_first_error(err, log.buf, w->src))
-			buildlog_set_msg(err, NULL, 0, 0, "failed with no message",
-					 22, "failed with no message", 22, NULL);
+			buildlog_set_msg(err, NULL, 0, 0,
+					 "failed with no message", 22,
+					 "failed with no message", 22, NULL);
 	}
 	ret = 0;
 out:

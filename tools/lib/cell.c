@@ -127,9 +127,9 @@ static void series_build_failed(struct verdict_so_far *v, const char *target,
 	if (json_is_object(by)) {
 		if (json_is_object(json_object_get(by, "first_error")))
 			e = json_object_get(by, "first_error");
-		culprit = xstrfmt("build broken by %s: ",
-				  patch_of_commit(apply, str(by, "commit"),
-						  by));
+		culprit =
+			xstrfmt("build broken by %s: ",
+				patch_of_commit(apply, str(by, "commit"), by));
 	}
 	if (*str(e, "file"))
 		found(v, CELL_BUILD_FAILED, "%s series: %s: %s%s:%d: %s",

@@ -430,8 +430,8 @@ static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
 	json_array_foreach(ap, i, p) {
 		strbuf_addstr(out, "<li id=\"");
 		cell_anchor(out, c);
-		strbuf_addf(out, "-p%zu\">patch %zu, <span class=\"%s\">", i + 1,
-			    i + 1, report_class(str(p, "verdict")));
+		strbuf_addf(out, "-p%zu\">patch %zu, <span class=\"%s\">",
+			    i + 1, i + 1, report_class(str(p, "verdict")));
 		html_escape(out, str(p, "verdict"));
 		strbuf_addstr(out, "</span>: ");
 		html_escape(out, str(p, "title"));

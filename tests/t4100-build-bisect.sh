@@ -95,7 +95,11 @@ test_expect_success 'build: the table names the patch; a second run keeps it (ca
 	test_expect_code 1 backport run --matrix matrix.conf --series q \
 		--no-test >out 2>err &&
 	cell reason >reason2 &&
-	test_cmp reason reason2
+	test_cmp reason reason2 &&
+	backport report >text &&
+	grep "build broken by 0005-helper-breaks.eml: kernel/helper.c:3: " text &&
+	backport report --format=html -o page.html &&
+	grep "build broken by 0005-helper-breaks.eml: kernel/helper.c:3: " page.html
 '
 
 test_expect_success 'a queue that builds: nothing bisected' '

@@ -49,6 +49,7 @@ LIB_OBJS += tools/util/xalloc.o
 # Domain modules: one noun each; they never print and never exit.
 LIB_OBJS += tools/lib/apply.o
 LIB_OBJS += tools/lib/artefact.o
+LIB_OBJS += tools/lib/bisect.o
 LIB_OBJS += tools/lib/blame.o
 LIB_OBJS += tools/lib/buildlog.o
 LIB_OBJS += tools/lib/buildplan.o
@@ -62,6 +63,7 @@ LIB_OBJS += tools/lib/evidence.o
 LIB_OBJS += tools/lib/explain.o
 LIB_OBJS += tools/lib/guard.o
 LIB_OBJS += tools/lib/grid.o
+LIB_OBJS += tools/lib/gridhtml.o
 LIB_OBJS += tools/lib/guest.o
 LIB_OBJS += tools/lib/kbuild.o
 LIB_OBJS += tools/lib/kconfig.o

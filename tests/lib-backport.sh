@@ -53,3 +53,40 @@ test_line_count() {
 		return 1
 	fi
 }
+
+# test_queue_repo <n>: a repository "up" whose main has <n> patches (n >= 80)
+# on tag "base", patch k making function k of file c<k/10>.c return one
+# more, and the same patches as a quilt queue in "queue/" (with its series
+# file). linux-6.12.y is base; linux-6.1.y is base where c07.c changed every
+# return (patches 71-80 conflict) and c03.c already has its patches (31-40
+# already-present).
+test_queue_repo() {
+	git init -q up && (
+		cd up &&
+		python3 - "$1" <<-\EOF &&
+		import sys
+		for f in range((int(sys.argv[1]) + 9) // 10):
+		    with open("c%02d.c" % f, "w") as out:
+		        for j in range(10):
+		            out.write("int f%02d_%d(void)\n{\n\treturn %d;\n}\n\n" % (f, j, j))
+		EOF
+		git add . && git commit -q -m base && git tag base &&
+		git branch linux-6.12.y &&
+		k=0 &&
+		while test $k -lt $1
+		do
+			f=$(printf %02d $((k / 10))) && j=$((k % 10)) &&
+			sed -i "/^int f${f}_$j(void)/,/^}/s/return $j;/return $j + 1;/" c$f.c &&
+			git commit -q -a -m "c$f: f${f}_$j returns one more" ||
+			return 1
+			k=$((k + 1))
+		done &&
+		git format-patch -q -N -o ../queue base &&
+		git checkout -q -b linux-6.1.y base &&
+		sed -i "s/return \([0-9]\);/return \1 * 1;/" c07.c &&
+		git checkout -q main -- c03.c &&
+		git commit -q -a -m "6.1: c07 multiplies, c03 backported" &&
+		git checkout -q main
+	) &&
+	(cd queue && ls *.patch >series)
+}

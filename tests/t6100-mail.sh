@@ -170,7 +170,10 @@ test_expect_success 'the signoff comes from git config by default' '
 '
 
 test_expect_success 'usage and errors' '
-	test_expect_code 129 backport mail s1 &&
+	test_expect_code 129 backport mail &&
+	printf "[matrix]\n\trepo = up\n" >empty.conf &&
+	test_expect_code 128 backport mail --matrix empty.conf s1 2>err &&
+	grep "no target: name one, or list branches in .empty.conf." err &&
 	test_expect_code 128 backport mail --repo up s1 linux-9.9.y 2>err &&
 	grep "cannot find" err &&
 	test_expect_code 128 backport mail --repo up nosuch linux-7.3.y

@@ -13,6 +13,7 @@
 #include <git2.h>
 
 #include "builtin.h"
+#include "lib/bisect.h"
 #include "lib/buildplan.h"
 #include "lib/kbuild.h"
 #include "lib/setup.h"
@@ -141,7 +142,13 @@ static void print_table(const struct kbuild_job *jobs, size_t nr)
 
 		printf("%-*s  %-8s  %-12s  ", w, j->target, j->variant,
 		       kbuild_verdict_name(j->verdict));
-		if (j->verdict == KBUILD_BUILD_FAILED) {
+		if (j->verdict == KBUILD_BUILD_FAILED && j->bisect) {
+			printf("%s: broken by patch %zu of %zu (%.12s %s): ",
+			       kbuild_step_name(j->step), j->bisect->index,
+			       j->bisect->of, j->bisect->commit,
+			       j->bisect->title);
+			print_msg(&j->bisect->first_error);
+		} else if (j->verdict == KBUILD_BUILD_FAILED) {
 			printf("%s: ", kbuild_step_name(j->step));
 			print_msg(&j->first_error);
 		} else {

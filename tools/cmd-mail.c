@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * backport mail: draft the stable mails of a series on one target: the
+ * backport mail: draft the stable mails of a series on its targets: the
  * queued patch in stable form for each patch that applied, the FAILED
  * mail with a recipe for each that did not (stablemail.h). The series is
- * applied again in memory; the mails go to files, one each.
+ * applied again in memory, on every target at once; the mails go to
+ * files, one each.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,19 +26,24 @@
 #include "util/xalloc.h"
 
 static const char mail_usage[] =
-	"usage: backport mail [<options>] <series> <target>\n"
+	"usage: backport mail [<options>] <series> [<target>...]\n"
 	"\n"
-	"Draft the stable mails of <series> on <target> (a branch, or\n"
-	"<branch>@<rev>): for each patch that applied, the queued patch in\n"
+	"Draft the stable mails of <series> on each <target> (a branch, or\n"
+	"<branch>@<rev>; default: every branch of the matrix and each older\n"
+	"release listed on it): for each patch that applied, the queued patch in\n"
 	"stable form (the original author, [PATCH 6.12.y], \"commit <sha>\n"
 	"upstream.\", notes for what was not exact, your Signed-off-by, the\n"
 	"backport's diff, and the test summary from results/test/ when there\n"
 	"is one); for each that did not, the FAILED mail with the recipe to\n"
 	"reproduce it. not-requested and already-present get no mail.\n"
+	"For one <target> the mails are <dir>/<nnnn>-[FAILED-]<title>.mbox;\n"
+	"for several, all in one <dir> as <target>-<nnnn>-...mbox, ready for\n"
+	"`git send-email <dir>`.\n"
 	"\n"
 	"  --patch <n>           only patch <n> of the series\n"
 	"  -o, --output <dir>    where the mails go (default:\n"
-	"                        results/mail/<series>/<target>)\n"
+	"                        <results>/mail/<series>/<target> for one\n"
+	"                        target, else <results>/mail/<series>)\n"
 	"  --stdout              print the mails instead of writing files\n"
 	"  --results <dir>       the results directory (default: results)\n"
 	"  --signoff <ident>     \"Name <email>\" (default: git config user)\n"
@@ -54,13 +60,16 @@ struct mail_cmd {
 	struct apply_opts opts;
 	long patch;
 	bool to_stdout;
-	/* The target mailed for (me) among the matrix's. */
+	/* The targets mailed for (want[]) among the matrix's; me is one. */
 	struct setup st;
 	struct series s;
 	struct apply_target *t;
+	bool *want, many;
 	size_t nr, me;
 	char *sdir, *tests, *dir, *me_signoff;
 	time_t now;
+	/* How many mails of each kind were written. */
+	size_t count[STABLEMAIL_FAILED + 1];
 };
 
 static int mail_option(void *data, int ch, const char *arg)
@@ -101,8 +110,8 @@ static int parse_options(struct mail_cmd *c, int argc, char **argv)
 				  argc, argv, mail_usage, longopts, "o:",
 				  mail_option, c);
 
-	if (argc - first != 2)
-		usage_msg(mail_usage, "want <series> and <target>");
+	if (argc - first < 1)
+		usage_msg(mail_usage, "want <series> [<target>...]");
 	c->opts.backports = c->co.backports;
 	return first;
 }
@@ -160,7 +169,13 @@ static void emit(const struct mail_cmd *c, const char *dir,
 		return;
 	}
 	name = stablemail_file_name(sm);
-	path = xstrfmt("%s/%s", dir, name);
+	if (c->many)
+		path = xstrfmt("%s/%s-%s", dir, c->t[c->me].name, name);
+	else
+		path = xstrfmt("%s/%s", dir, name);
+	for (char *p = path + strlen(dir) + 1; *p; p++)
+		if (*p == '/' || *p == '@')
+			*p = '-';
 	if (mkdir_p(dir, 0755) < 0 ||
 	    write_file_atomic(path, text->buf, text->len) < 0)
 		die("%s", error_last());
@@ -169,15 +184,17 @@ static void emit(const struct mail_cmd *c, const char *dir,
 	free(path);
 }
 
-/* Apply the series on every target in memory: `target` is c->me. */
+/*
+ * Apply the series on every target in memory; want[] those of `targets`
+ * (argv, `n` of them), or every default target when there is none.
+ */
 static void apply_all(struct mail_cmd *c, const char *series,
-		      const char *target)
+		      char **targets, size_t n)
 {
 	struct strvec names = STRVEC_INIT;
 	git_oid *refs = NULL;
 	const char **ref_names = NULL;
 	size_t refs_nr;
-	bool *want;
 
 	if (setup_open(&c->st, c->co.matrix, c->co.repo) < 0 ||
 	    series_load(&c->s, c->co.series_dir, series) < 0)
@@ -186,26 +203,33 @@ static void apply_all(struct mail_cmd *c, const char *series,
 		die("series '%s' has no patch %ld", c->s.name, c->patch);
 	/* Every target's tree is a reference for damaged mails. */
 	setup_default_targets(&names, &c->st);
-	if (!strvec_has(&names, target))
-		strvec_push(&names, target);
+	for (size_t k = 0; k < n; k++)
+		if (!strvec_has(&names, targets[k]))
+			strvec_push(&names, targets[k]);
+	if (!names.nr)
+		die("no target: name one, or list branches in '%s'",
+		    c->co.matrix);
 	c->nr = names.nr;
+	c->many = n != 1;
 	c->t = xcalloc(c->nr, sizeof(*c->t));
-	want = xcalloc(c->nr, sizeof(*want));
+	c->want = xcalloc(c->nr, sizeof(*c->want));
 	for (size_t i = 0; i < c->nr; i++) {
 		apply_target_set(&c->t[i], c->s.name, names.v[i]);
-		if (!strcmp(names.v[i], target))
-			c->me = i;
+		c->want[i] = !n;
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(names.v[i], targets[k]))
+				c->want[i] = true;
 	}
-	want[c->me] = true;
 	if (review_objects_in_memory(c->st.repo) < 0)
 		die("%s", error_last());
-	progress("%s: applying %s in memory", target, c->s.name);
+	progress("applying %s in memory", c->s.name);
 	if (review_apply_targets(&refs, &ref_names, &refs_nr, c->t, c->nr,
-				 want, c->st.repo, &c->s, &c->opts) < 0)
+				 c->want, c->st.repo, &c->s, &c->opts) < 0)
 		die("%s", error_last());
-	if (c->t[c->me].nr != c->s.nr)
-		die("cannot find '%s' in '%s'", target, c->st.repo_path);
-	free(want);
+	for (size_t i = 0; i < c->nr; i++)
+		if (c->want[i] && c->t[i].nr != c->s.nr)
+			die("cannot find '%s' in '%s'", c->t[i].name,
+			    c->st.repo_path);
 	free(refs);
 	free(ref_names);
 	strvec_clear(&names);
@@ -268,6 +292,7 @@ static void mail_one(struct mail_cmd *c, size_t i)
 	}
 	stablemail_format(&text, &sm);
 	emit(c, c->dir, &sm, &text);
+	c->count[stablemail_kind(ap->verdict)]++;
 out:
 	free(file);
 	strbuf_release(&diff);
@@ -276,36 +301,57 @@ out:
 	strvec_clear(&before);
 }
 
+/* The mails of every patch on target c->me. */
+static void mail_target(struct mail_cmd *c)
+{
+	const char *name = c->t[c->me].name;
+	char *cmp = results_find_compare(c->co.results, c->s.name, name);
+
+	if (stablemail_test_summary(&c->tests, cmp) < 0)
+		die("%s", error_last());
+	for (size_t i = 0; i < c->t[c->me].nr; i++)
+		if (!c->patch || (long)i + 1 == c->patch)
+			mail_one(c, i);
+	free(cmp);
+	free(c->tests);
+	c->tests = NULL;
+}
+
 int cmd_mail(int argc, char **argv)
 {
 	struct mail_cmd c = { .co = COMMON_OPTS_INIT, .opts = APPLY_OPTS_INIT,
 			      .st = SETUP_INIT, .s = SERIES_INIT };
 	int first = parse_options(&c, argc, argv);
-	char *cmp;
 
 	c.now = time(NULL);
-	apply_all(&c, argv[first], argv[first + 1]);
+	apply_all(&c, argv[first], argv + first + 1, argc - first - 1);
 	c.me_signoff = signoff_of(&c, c.st.repo);
-	c.dir = c.output ? xstrdup(c.output) :
-			   xstrfmt("%s/mail/%s/%s", c.co.results, c.s.name,
-				   c.t[c.me].name);
 	c.sdir = xstrfmt("%s/%s", c.co.series_dir, c.s.name);
-	cmp = results_find_compare(c.co.results, c.s.name, c.t[c.me].name);
-	if (stablemail_test_summary(&c.tests, cmp) < 0)
-		die("%s", error_last());
-	for (size_t i = 0; i < c.t[c.me].nr; i++)
-		if (!c.patch || (long)i + 1 == c.patch)
-			mail_one(&c, i);
+	for (c.me = 0; c.me < c.nr; c.me++) {
+		if (!c.want[c.me])
+			continue;
+		free(c.dir);
+		c.dir = c.output ? xstrdup(c.output) :
+			c.many	 ? xstrfmt("%s/mail/%s", c.co.results,
+					   c.s.name) :
+				   xstrfmt("%s/mail/%s/%s", c.co.results,
+					   c.s.name, c.t[c.me].name);
+		mail_target(&c);
+	}
+	progress("%zu mails: %zu queued, %zu FAILED",
+		 c.count[STABLEMAIL_QUEUED] + c.count[STABLEMAIL_FAILED],
+		 c.count[STABLEMAIL_QUEUED], c.count[STABLEMAIL_FAILED]);
 	for (size_t i = 0; i < c.nr; i++)
 		apply_target_release(&c.t[i]);
 	free(c.t);
+	free(c.want);
 	free(c.me_signoff);
 	free(c.dir);
 	free(c.sdir);
-	free(cmp);
-	free(c.tests);
 	series_release(&c.s);
 	setup_release(&c.st);
 	common_opts_release(&c.co);
+	if (fflush(stdout) || ferror(stdout))
+		die("cannot write to stdout");
 	return EXIT_OK;
 }

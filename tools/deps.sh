@@ -57,7 +57,8 @@ apt-get update -q
 
 bpo=bookworm-backports
 apt-get install -y -q --no-install-recommends \
-	build-essential pkg-config git ca-certificates xz-utils \
+	build-essential pkg-config git git-email libmailtools-perl \
+	ca-certificates xz-utils \
 	libgit2-dev/$bpo libgit2-1.8/$bpo \
 	libgmime-3.0-dev libglib2.0-dev libjansson-dev libarchive-dev \
 	liblzma-dev \

@@ -114,6 +114,36 @@ static void test_build_failed(void **state)
 			 CELL_BUILD_FAILED);
 }
 
+/* A bisected queue: the patch of the breaking commit, by commit or title. */
+static void test_build_broken_by(void **state)
+{
+	json_t *j = cell(), *k;
+
+	(void)state;
+	set(j, "apply.patches",
+	    json_pack("[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]", "file",
+		      "0001-a.patch", "verdict", "applied", "commit", "aaaa",
+		      "title", "a", "file", "0002-b.patch", "verdict",
+		      "applied", "commit", "bbbb", "title", "b"));
+	set(j, "build.series.verdict", json_string("build-failed"));
+	set(j, "build.series.step", json_string("kernel"));
+	set(j, "build.series.first_error",
+	    json_pack("{s:s, s:i, s:s}", "file", "mm/y.c", "line", 3,
+		      "message", "error: later"));
+	set(j, "build.series.broken_by",
+	    json_pack("{s:s, s:s, s:{s:s, s:i, s:s}}", "commit", "bbbb",
+		      "title", "b", "first_error", "file", "mm/x.c", "line",
+		      41, "message", "error: first"));
+	k = json_deep_copy(j);
+	assert_int_equal(status(j, "linux-6.12.y series: kernel: build broken "
+				   "by 0002-b.patch: mm/x.c:41: error: first"),
+			 CELL_BUILD_FAILED);
+	/* A cached build names an earlier apply's commit: by title. */
+	set(k, "build.series.broken_by.commit", json_string("cccc"));
+	assert_int_equal(status(k, "build broken by 0002-b.patch: mm/x.c:41"),
+			 CELL_BUILD_FAILED);
+}
+
 static void test_selftest_lost_in_build(void **state)
 {
 	json_t *j = cell();
@@ -286,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_ok),
 		cmocka_unit_test(test_apply_failed_first),
 		cmocka_unit_test(test_build_failed),
+		cmocka_unit_test(test_build_broken_by),
 		cmocka_unit_test(test_selftest_lost_in_build),
 		cmocka_unit_test(test_baseline_not_built_is_error),
 		cmocka_unit_test(test_no_build_json_is_error),

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/bisect.h"
 #include "lib/kbuild-internal.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -64,6 +65,7 @@ json_t *kbuild_job_to_json(const struct kbuild_job *j, bool for_results)
 			    j->first_error.message ?
 				    buildlog_msg_to_json(&j->first_error) :
 				    json_null());
+	json_object_set_new(o, "broken_by", bisect_to_json(j->bisect));
 	json_object_set_new(o, "missing_options", strvec_to_json(&j->missing));
 	json_object_set_new(o, "warnings", buildlog_msgs_to_json(&j->warnings));
 	json_object_set_new(o, "new_warnings",
@@ -133,6 +135,7 @@ int artefact_from_record(struct kbuild_job *j, const char *path)
 		j->first_error.message = json_strdup(v, "message");
 		j->first_error.text = json_strdup(v, "text");
 	}
+	j->bisect = bisect_from_json(json_object_get(o, "broken_by"));
 	json_array_foreach(json_object_get(o, "missing_options"), i, v)
 		strvec_push(&j->missing, json_string_value(v));
 	buildlog_msgs_from_json(&j->warnings, json_object_get(o, "warnings"));

@@ -88,8 +88,64 @@ static bool listed(const json_t *a, const char *name)
 	return false;
 }
 
+/*
+ * The patch file whose commit is `hex` among the applied patches, else
+ * the one of the same title (a cached build names the commit of an
+ * earlier apply), else the commit's title from `broken_by`.
+ */
+static const char *patch_of_commit(const json_t *apply, const char *hex,
+				   const json_t *broken_by)
+{
+	const char *title = str(broken_by, "title");
+	const char *file = NULL;
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(json_object_get(apply, "patches"), i, p) {
+		if (!*str(p, "file"))
+			continue;
+		if (!strcmp(str(p, "commit"), hex))
+			return str(p, "file");
+		if (!file && *title && !strcmp(str(p, "title"), title))
+			file = str(p, "file");
+	}
+	return file ? file : title;
+}
+
+/*
+ * The series did not build: its step and first error, or, when the
+ * build bisected the queue (bisect.h), the patch that broke it and the
+ * first error of its build.
+ */
+static void series_build_failed(struct verdict_so_far *v, const char *target,
+				const json_t *ser, const json_t *apply)
+{
+	const json_t *by = json_object_get(ser, "broken_by");
+	const json_t *e = json_object_get(ser, "first_error");
+	char *culprit = NULL;
+
+	if (json_is_object(by)) {
+		if (json_is_object(json_object_get(by, "first_error")))
+			e = json_object_get(by, "first_error");
+		culprit =
+			xstrfmt("build broken by %s: ",
+				patch_of_commit(apply, str(by, "commit"), by));
+	}
+	if (*str(e, "file"))
+		found(v, CELL_BUILD_FAILED, "%s series: %s: %s%s:%d: %s",
+		      target, str(ser, "step"), culprit ? culprit : "",
+		      str(e, "file"),
+		      (int)json_integer_value(json_object_get(e, "line")),
+		      str(e, "message"));
+	else
+		found(v, CELL_BUILD_FAILED, "%s series: %s: %s%s", target,
+		      str(ser, "step"), culprit ? culprit : "",
+		      *str(e, "text") ? str(e, "text") : str(e, "message"));
+	free(culprit);
+}
+
 static void judge_build(struct verdict_so_far *v, const char *target,
-			const json_t *build, bool asked)
+			const json_t *build, const json_t *apply, bool asked)
 {
 	const json_t *base = json_object_get(build, "baseline");
 	const json_t *ser = json_object_get(build, "series");
@@ -112,18 +168,7 @@ static void judge_build(struct verdict_so_far *v, const char *target,
 		      target, str(base, "step"), str(e, "message"));
 	}
 	if (!strcmp(str(ser, "verdict"), "build-failed")) {
-		const json_t *e = json_object_get(ser, "first_error");
-
-		if (*str(e, "file"))
-			found(v, CELL_BUILD_FAILED, "%s series: %s: %s:%d: %s",
-			      target, str(ser, "step"), str(e, "file"),
-			      (int)json_integer_value(json_object_get(e, "line")),
-			      str(e, "message"));
-		else
-			found(v, CELL_BUILD_FAILED, "%s series: %s: %s", target,
-			      str(ser, "step"),
-			      *str(e, "text") ? str(e, "text") :
-						str(e, "message"));
+		series_build_failed(v, target, ser, apply);
 		return;
 	}
 	/* A selftest the baseline builds and the series does not. */
@@ -267,7 +312,7 @@ enum cell_status cell_status(const json_t *cell, char **reason)
 		found(&v, CELL_ERROR, "%s: %s", target,
 		      json_string_value(e) ?: "");
 	judge_build(&v, target, json_object_get(cell, "build"),
-		    asked(cell, "build"));
+		    json_object_get(cell, "apply"), asked(cell, "build"));
 	if (asked(cell, "test"))
 		judge_test(&v, target, json_object_get(cell, "test"),
 			   json_object_get(cell, "steps"));

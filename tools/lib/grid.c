@@ -68,32 +68,44 @@ static const struct {
 	{ "n/a", VERDICT_NOT_APPLICABLE },
 	{ "other", -1 },
 };
-#define COUNT_COLS (sizeof(count_cols) / sizeof(count_cols[0]))
+_Static_assert(sizeof(count_cols) / sizeof(count_cols[0]) == GRID_COUNTS,
+	       "one head per count");
+
+const char *grid_count_head(size_t k)
+{
+	return k < GRID_COUNTS ? count_cols[k].head : "";
+}
+
+void grid_count(const struct grid *g, size_t col, size_t n[GRID_COUNTS])
+{
+	memset(n, 0, GRID_COUNTS * sizeof(*n));
+	for (size_t r = 0; r < g->rows; r++) {
+		int v = g->verdicts[r * g->cols + col];
+		size_t k;
+
+		if (v < 0)
+			continue;
+		for (k = 0; k + 1 < GRID_COUNTS; k++)
+			if (count_cols[k].verdict == v)
+				break;
+		n[k]++;
+	}
+}
 
 static void counts(struct strbuf *out, const struct grid *g)
 {
 	size_t w = name_width(g);
 
 	strbuf_addf(out, "%-*s", (int)w, "target");
-	for (size_t k = 0; k < COUNT_COLS; k++)
+	for (size_t k = 0; k < GRID_COUNTS; k++)
 		strbuf_addf(out, " %8s", count_cols[k].head);
 	strbuf_addch(out, '\n');
 	for (size_t t = 0; t < g->cols; t++) {
-		size_t n[COUNT_COLS] = { 0 };
+		size_t n[GRID_COUNTS];
 
-		for (size_t r = 0; r < g->rows; r++) {
-			int v = g->verdicts[r * g->cols + t];
-			size_t k;
-
-			if (v < 0)
-				continue;
-			for (k = 0; k + 1 < COUNT_COLS; k++)
-				if (count_cols[k].verdict == v)
-					break;
-			n[k]++;
-		}
+		grid_count(g, t, n);
 		strbuf_addf(out, "%-*s", (int)w, g->targets[t]);
-		for (size_t k = 0; k < COUNT_COLS; k++)
+		for (size_t k = 0; k < GRID_COUNTS; k++)
 			strbuf_addf(out, " %8zu", n[k]);
 		strbuf_addch(out, '\n');
 	}
@@ -111,8 +123,7 @@ static char *short_target(const char *name)
 	return xstrdup(name);
 }
 
-/* Short names when they stay apart, else the full ones. */
-static char **column_names(const struct grid *g)
+char **grid_column_names(const struct grid *g)
 {
 	char **n = xcalloc(g->cols ? g->cols : 1, sizeof(*n));
 	bool unique = true;
@@ -131,7 +142,14 @@ static char **column_names(const struct grid *g)
 	return n;
 }
 
-static bool row_needs_look(const struct grid *g, size_t r)
+void grid_names_free(const struct grid *g, char **names)
+{
+	for (size_t t = 0; t < g->cols; t++)
+		free(names[t]);
+	free(names);
+}
+
+bool grid_row_needs_look(const struct grid *g, size_t r)
 {
 	for (size_t t = 0; t < g->cols; t++) {
 		int v = g->verdicts[r * g->cols + t];
@@ -164,7 +182,7 @@ static void add_cut(struct strbuf *out, const char *s, size_t w)
 static void rows(struct strbuf *out, const struct grid *g, bool all,
 		 size_t width, bool used[VERDICT__COUNT])
 {
-	char **names = column_names(g);
+	char **names = grid_column_names(g);
 	size_t *cw = xcalloc(g->cols ? g->cols : 1, sizeof(*cw));
 	size_t fixed = 6, tw;
 
@@ -180,7 +198,7 @@ static void rows(struct strbuf *out, const struct grid *g, bool all,
 	strbuf_rtrim(out);
 	strbuf_addch(out, '\n');
 	for (size_t r = 0; r < g->rows; r++) {
-		if (!all && !row_needs_look(g, r))
+		if (!all && !grid_row_needs_look(g, r))
 			continue;
 		strbuf_addf(out, "%4zu  ", r + 1);
 		add_cut(out, g->titles[r] ? g->titles[r] : "", tw);
@@ -195,9 +213,7 @@ static void rows(struct strbuf *out, const struct grid *g, bool all,
 		strbuf_rtrim(out);
 		strbuf_addch(out, '\n');
 	}
-	for (size_t t = 0; t < g->cols; t++)
-		free(names[t]);
-	free(names);
+	grid_names_free(g, names);
 	free(cw);
 }
 
@@ -263,7 +279,7 @@ static void details(struct strbuf *out, const struct grid *g, bool all,
 	bool any = false;
 
 	for (size_t r = 0; r < g->rows; r++) {
-		if (!all && !row_needs_look(g, r))
+		if (!all && !grid_row_needs_look(g, r))
 			continue;
 		for (size_t t = 0; t < g->cols; t++) {
 			int v = g->verdicts[r * g->cols + t];
@@ -291,7 +307,7 @@ void grid_text(struct strbuf *out, const struct grid *g, bool all, size_t width)
 
 	counts(out, g);
 	for (size_t r = 0; r < g->rows; r++)
-		look += row_needs_look(g, r);
+		look += grid_row_needs_look(g, r);
 	strbuf_addch(out, '\n');
 	if (!all && !look) {
 		strbuf_addf(out,

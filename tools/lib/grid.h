@@ -56,6 +56,35 @@ bool grid_fits_by_target(const struct grid *g, size_t width);
 void grid_text(struct strbuf *out, const struct grid *g, bool all,
 	       size_t width);
 
+/* The per-target counts' columns: "applied", ..., "n/a", "other". */
+#define GRID_COUNTS 10
+const char *grid_count_head(size_t k);
+/* How many of column `col`'s cells fall in each count column. */
+void grid_count(const struct grid *g, size_t col, size_t n[GRID_COUNTS]);
+
+/*
+ * The column names: short ones ("6.12.111", "6.1.y") when they stay
+ * apart, else the targets' full names. Free with grid_names_free().
+ */
+char **grid_column_names(const struct grid *g);
+void grid_names_free(const struct grid *g, char **names);
+
+/* Whether some cell of row `r` needs a look (verdict_needs_look()). */
+bool grid_row_needs_look(const struct grid *g, size_t r);
+
+/*
+ * The grid as a fragment of report's HTML page (gridhtml.c): the counts
+ * per target, a form to filter by verdict and target, the legend, and the
+ * table of patches x targets in short verdict names, each cell linking to
+ * "#<anchors[col]>-p<n>" (its details) with the full verdict and detail
+ * as its title. The page includes grid_html_script once, after the grids:
+ * it filters and sorts every grid from the URL's fragment, on load and
+ * when it changes ("#verdict=conflict&target=linux-6.1.y&sort=title").
+ */
+void grid_html(struct strbuf *out, const struct grid *g,
+	       const char *const *anchors);
+extern const char grid_html_script[];
+
 /*
  * Append `s` folded at spaces to `width` columns, the continuation lines
  * indented by four, and a newline.

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/bisect.h"
 #include "lib/kbuild-internal.h"
 #include "util/error.h"
 #include "util/fsutil.h"
@@ -76,6 +77,7 @@ void kbuild_job_release(struct kbuild_job *j)
 	free(j->variant);
 	free(j->series);
 	kbuild_msg_release(&j->first_error);
+	bisect_free(j->bisect);
 	strvec_clear(&j->missing);
 	kbuild_msgs_release(&j->warnings);
 	kbuild_msgs_release(&j->new_warnings);
@@ -609,7 +611,7 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 	if (j->verdict == KBUILD_BUILD_FAILED)
 		goto save;
 	t = now_seconds();
-	if (step_kernel(w, j) < 0)
+	if (step_kernel(w, j) < 0 || bisect_kernel(w, j) < 0)
 		goto out;
 	if (cold && j->verdict != KBUILD_BUILD_FAILED)
 		write_count(hint, j->objects);

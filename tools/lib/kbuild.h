@@ -77,6 +77,7 @@
  *	  "verdict": "built" | "build-failed",
  *	  "step": null | "config" | "kernel" | "headers" | "selftests",
  *	  "first_error": null | {"file", "line", "message", "text"},
+ *	  "broken_by": null | {"commit", "title", ...},	// bisect.h
  *	  "missing_options": ["CONFIG_FOO", ...],
  *	  "warnings": [{"file", "line", "message"}, ...],
  *	  "new_warnings": [...],	// series: in files it touched, not
@@ -109,6 +110,8 @@
  * held with it: the rest of that run has fewer slots.
  * NEEDSWORK: only x86_64 (bzImage).
  */
+
+struct bisect;
 
 enum kbuild_verdict {
 	KBUILD_NOT_BUILT,
@@ -148,6 +151,8 @@ struct kbuild_job {
 	enum kbuild_verdict verdict;
 	enum kbuild_step step; /* running now; the failed one at the end */
 	struct kbuild_msg first_error;
+	/* A series that did not build: the commit that broke it (bisect.h). */
+	struct bisect *bisect;
 	struct strvec missing; /* options dropped by Kconfig */
 	struct kbuild_msgs warnings;
 	struct kbuild_msgs new_warnings;

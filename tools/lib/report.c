@@ -277,24 +277,7 @@ void report_text(struct strbuf *out, json_t *run, bool color, bool all)
 
 static void html_escape(struct strbuf *out, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			strbuf_addstr(out, "&lt;");
-			break;
-		case '>':
-			strbuf_addstr(out, "&gt;");
-			break;
-		case '&':
-			strbuf_addstr(out, "&amp;");
-			break;
-		case '"':
-			strbuf_addstr(out, "&quot;");
-			break;
-		default:
-			strbuf_addch(out, *s);
-		}
-	}
+	strbuf_addhtml(out, s);
 }
 
 /* A link relative to the run directory (or as it is when outside). */
@@ -445,8 +428,10 @@ static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
 	strbuf_addstr(out, "</li>\n");
 	free(reason);
 	json_array_foreach(ap, i, p) {
-		strbuf_addf(out, "<li>patch %zu, <span class=\"%s\">", i + 1,
-			    report_class(str(p, "verdict")));
+		strbuf_addstr(out, "<li id=\"");
+		cell_anchor(out, c);
+		strbuf_addf(out, "-p%zu\">patch %zu, <span class=\"%s\">",
+			    i + 1, i + 1, report_class(str(p, "verdict")));
 		html_escape(out, str(p, "verdict"));
 		strbuf_addstr(out, "</span>: ");
 		html_escape(out, str(p, "title"));
@@ -467,27 +452,156 @@ static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
 	strbuf_addstr(out, "</ul></section>\n");
 }
 
+/* A row of the matrix: the target, its verdicts (`patches`), the rest. */
+static void html_matrix_row(struct strbuf *out, json_t *c, const char *dir,
+			    bool patches)
+{
+	json_t *ap = json_object_get(json_object_get(c, "apply"), "patches");
+	struct strbuf anchor = STRBUF_INIT;
+	json_t *x;
+	size_t m;
+	int pass, fail, skip;
+
+	strbuf_addch(&anchor, '#');
+	cell_anchor(&anchor, c);
+	strbuf_addstr(out, "<tr><th>");
+	html_link(out, anchor.buf, str(c, "target"), dir);
+	strbuf_addstr(out, "</th>");
+	json_array_foreach(ap, m, x)
+		if (patches)
+			html_badge(out, str(x, "verdict"), anchor.buf, dir);
+	html_badge(out, build_verdict(c, "baseline"), anchor.buf, dir);
+	html_badge(out, build_verdict(c, "series"), anchor.buf, dir);
+	if (test_counts(c, test_variant(c), &pass, &fail, &skip)) {
+		char t[64];
+
+		snprintf(t, sizeof(t), "%d pass, %d fail, %d skip", pass, fail,
+			 skip);
+		/* Red for regressions; known failures warn. */
+		strbuf_addf(out, "<td class=\"%s\">",
+			    regressions(c) ? "bad" : fail ? "warn" : "ok");
+		html_link(out, anchor.buf, t, dir);
+		strbuf_addstr(out, "</td>");
+	} else {
+		strbuf_addstr(out, "<td class=\"none\">-</td>");
+	}
+	if (json_is_object(json_object_get(json_object_get(c, "test"),
+					   "compare")))
+		strbuf_addf(out, "<td class=\"%s\">%d</td>",
+			    regressions(c) ? "bad" : "ok", regressions(c));
+	else
+		strbuf_addstr(out, "<td class=\"none\">-</td>");
+	strbuf_addstr(out, "<td>");
+	html_link(out, str(c, "diff"), *str(c, "diff") ? "diff" : "-", dir);
+	strbuf_addstr(out, "</td>");
+	html_status(out, c, anchor.buf, dir);
+	strbuf_addstr(out, "</tr>\n");
+	strbuf_release(&anchor);
+}
+
+/* A long series: its patches as the rows of a grid (grid_html()). */
+static void html_series_grid(struct strbuf *out, json_t *s, json_t *cells)
+{
+	struct grid g;
+	char **anchors;
+	size_t k, col = 0;
+	json_t *c;
+
+	series_grid(&g, s, cells);
+	anchors = xcalloc(g.cols + 1, sizeof(*anchors));
+	json_array_foreach(cells, k, c) {
+		struct strbuf a = STRBUF_INIT;
+
+		if (!of_series(c, s))
+			continue;
+		cell_anchor(&a, c);
+		anchors[col++] = strbuf_detach(&a, NULL);
+	}
+	grid_html(out, &g, (const char *const *)anchors);
+	for (k = 0; k < col; k++)
+		free(anchors[k]);
+	free(anchors);
+	grid_release(&g);
+}
+
+/*
+ * A series: its matrix, a row per target. A short one has a column per
+ * patch after its list of patches; a long one (a queue) gets the grid.
+ */
+static bool html_series(struct strbuf *out, json_t *s, json_t *cells,
+			const char *dir)
+{
+	json_t *patches = json_object_get(s, "patches"), *p, *c;
+	struct grid g;
+	bool by_target;
+	size_t k;
+
+	series_grid(&g, s, cells);
+	by_target = grid_fits_by_target(&g, GRID_WIDTH);
+	grid_release(&g);
+	strbuf_addstr(out, "<h2>series ");
+	html_escape(out, str(s, "name"));
+	strbuf_addstr(out, "</h2>\n");
+	if (by_target) {
+		strbuf_addstr(out, "<ol>\n");
+		json_array_foreach(patches, k, p) {
+			strbuf_addstr(out, "<li>");
+			html_escape(out, str(p, "subject"));
+			strbuf_addstr(out, "</li>\n");
+		}
+		strbuf_addstr(out, "</ol>\n");
+	} else {
+		strbuf_addf(out, "<p>%zu patches</p>\n",
+			    json_array_size(patches));
+	}
+	strbuf_addstr(out, "<table id=\"matrix\" class=\"matrix\">"
+			   "<tr><th>target</th>");
+	json_array_foreach(patches, k, p)
+		if (by_target)
+			strbuf_addf(out, "<th>patch %zu</th>", k + 1);
+	strbuf_addstr(out, "<th>build (baseline)</th><th>build "
+			   "(series)</th><th>tests</th>"
+			   "<th>regressions</th><th>review</th>"
+			   "<th>status</th></tr>\n");
+	json_array_foreach(cells, k, c)
+		if (of_series(c, s))
+			html_matrix_row(out, c, dir, by_target);
+	strbuf_addstr(out, "</table>\n");
+	if (!by_target)
+		html_series_grid(out, s, cells);
+	return !by_target;
+}
+
+static const char html_style[] =
+	"<style>\n"
+	"body{font-family:sans-serif;margin:2em;color:#222}\n"
+	"table{border-collapse:collapse;margin:1em 0}\n"
+	"td,th{border:1px solid #bbb;padding:4px 8px;text-align:left}\n"
+	"th{background:#eee}\n"
+	".ok{background:#c8f0c8}.warn{background:#fbecb0}"
+	".bad{background:#f6b8b8}.none{background:#f4f4f4}\n"
+	"td a{color:inherit}\nsmall{color:#555}\n"
+	"section{border-top:1px solid #ddd;margin-top:1em}\n"
+	"table.grid td,table.grid th{padding:1px 6px;font-size:90%}\n"
+	"table.grid th[data-sort]{cursor:pointer}\n"
+	"th.sorted-asc::after{content:\" \\25B4\"}"
+	"th.sorted-desc::after{content:\" \\25BE\"}\n"
+	"table.counts td{text-align:right}\n"
+	"</style>";
+
 void report_html(struct strbuf *out, json_t *run, const char *dir)
 {
 	json_t *series = json_object_get(run, "series"), *s;
 	json_t *cells = json_object_get(run, "cells"), *c;
+	bool grids = false;
 	size_t i, k;
 
 	strbuf_addstr(out,
 		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		"<title>backport run ");
 	html_escape(out, str(run, "run"));
-	strbuf_addstr(out,
-		"</title>\n<style>\n"
-		"body{font-family:sans-serif;margin:2em;color:#222}\n"
-		"table{border-collapse:collapse;margin:1em 0}\n"
-		"td,th{border:1px solid #bbb;padding:4px 8px;text-align:left}\n"
-		"th{background:#eee}\n"
-		".ok{background:#c8f0c8}.warn{background:#fbecb0}"
-		".bad{background:#f6b8b8}.none{background:#f4f4f4}\n"
-		"td a{color:inherit}\nsmall{color:#555}\n"
-		"section{border-top:1px solid #ddd;margin-top:1em}\n"
-		"</style></head><body>\n<h1>backport run ");
+	strbuf_addf(out, "</title>\n%s</head><body>\n<h1>backport run ",
+		    html_style);
 	html_escape(out, str(run, "run"));
 	strbuf_addstr(out, "</h1>\n<p>backport ");
 	html_escape(out, str(run, "version"));
@@ -497,80 +611,12 @@ void report_html(struct strbuf *out, json_t *run, const char *dir)
 								  "seconds")));
 	html_escape(out, str(run, "repo"));
 	strbuf_addstr(out, "</code></p>\n");
-	json_array_foreach(series, i, s) {
-		json_t *patches = json_object_get(s, "patches"), *p;
-
-		strbuf_addstr(out, "<h2>series ");
-		html_escape(out, str(s, "name"));
-		strbuf_addstr(out, "</h2>\n<ol>\n");
-		json_array_foreach(patches, k, p) {
-			strbuf_addstr(out, "<li>");
-			html_escape(out, str(p, "subject"));
-			strbuf_addstr(out, "</li>\n");
-		}
-		strbuf_addstr(out, "</ol>\n<table id=\"matrix\" class=\"matrix\">"
-				   "<tr><th>target</th>");
-		json_array_foreach(patches, k, p)
-			strbuf_addf(out, "<th>patch %zu</th>", k + 1);
-		strbuf_addstr(out, "<th>build (baseline)</th><th>build "
-				   "(series)</th><th>tests</th>"
-				   "<th>regressions</th><th>review</th>"
-				   "<th>status</th></tr>\n");
-		json_array_foreach(cells, k, c) {
-			json_t *ap = json_object_get(json_object_get(c, "apply"),
-						     "patches"), *x;
-			struct strbuf anchor = STRBUF_INIT;
-			size_t m;
-			int pass, fail, skip;
-
-			if (strcmp(str(c, "series"), str(s, "name")))
-				continue;
-			strbuf_addch(&anchor, '#');
-			cell_anchor(&anchor, c);
-			strbuf_addstr(out, "<tr><th>");
-			html_link(out, anchor.buf, str(c, "target"), dir);
-			strbuf_addstr(out, "</th>");
-			json_array_foreach(ap, m, x)
-				html_badge(out, str(x, "verdict"), anchor.buf,
-					   dir);
-			html_badge(out, build_verdict(c, "baseline"),
-				   anchor.buf, dir);
-			html_badge(out, build_verdict(c, "series"), anchor.buf,
-				   dir);
-			if (test_counts(c, test_variant(c), &pass, &fail,
-					&skip)) {
-				char t[64];
-
-				snprintf(t, sizeof(t), "%d pass, %d fail, %d "
-					 "skip", pass, fail, skip);
-				/* Red for regressions; known failures warn. */
-				strbuf_addf(out, "<td class=\"%s\">",
-					    regressions(c) ? "bad" :
-					    fail ? "warn" : "ok");
-				html_link(out, anchor.buf, t, dir);
-				strbuf_addstr(out, "</td>");
-			} else {
-				strbuf_addstr(out, "<td class=\"none\">-</td>");
-			}
-			if (json_is_object(json_object_get(
-				    json_object_get(c, "test"), "compare")))
-				strbuf_addf(out, "<td class=\"%s\">%d</td>",
-					    regressions(c) ? "bad" : "ok",
-					    regressions(c));
-			else
-				strbuf_addstr(out, "<td class=\"none\">-</td>");
-			strbuf_addstr(out, "<td>");
-			html_link(out, str(c, "diff"), *str(c, "diff") ?
-				  "diff" : "-", dir);
-			strbuf_addstr(out, "</td>");
-			html_status(out, c, anchor.buf, dir);
-			strbuf_addstr(out, "</tr>\n");
-			strbuf_release(&anchor);
-		}
-		strbuf_addstr(out, "</table>\n");
-	}
+	json_array_foreach(series, i, s)
+		grids |= html_series(out, s, cells, dir);
 	strbuf_addstr(out, "<h2>details</h2>\n");
 	json_array_foreach(cells, k, c)
 		html_cell_details(out, c, dir);
+	if (grids)
+		strbuf_addstr(out, grid_html_script);
 	strbuf_addstr(out, "</body></html>\n");
 }

@@ -52,6 +52,8 @@ void strbuf_addbuf(struct strbuf *sb, const struct strbuf *other);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* `s` with <, >, & and " as HTML entities (text or attribute value). */
+void strbuf_addhtml(struct strbuf *sb, const char *s);
 
 /* Remove whitespace at either end. */
 void strbuf_trim(struct strbuf *sb);

@@ -69,6 +69,9 @@ void apply_target_release(struct apply_target *t)
 	strset_clear(&t->touched);
 
 	strset_clear(&t->series_added);
+	for (size_t i = 0; i < t->series_nr; i++)
+		strset_clear(&t->patch_added[i]);
+	free(t->patch_added);
 	renames_release(&t->renames);
 	apply_target_init(t);
 }
@@ -347,6 +350,9 @@ static int judge_patch(struct apply_target *t, git_repository *repo,
 	if (verdict_is_applied(v) && opts->write_commits &&
 	    commit_patch(&j, tree) < 0)
 		goto out;
+	/* The new content is in the commit now: a long queue keeps none. */
+	for (size_t i = 0; i < ap->nr; i++)
+		strbuf_release(&ap->files[i].loc.out);
 	ret = 0;
 out:
 	patch_release(&renamed);
@@ -393,6 +399,10 @@ int apply_series(struct apply_target *t, git_repository *repo,
 	}
 	ret = 0;
 out:
+	/* What judging needed: loaded again if asked for. */
+	linecache_release(&t->lines);
+	wordindex_release(&t->words);
+	t->words_loaded = false;
 	git_tree_free(tree);
 	git_commit_free(base);
 	return ret;

@@ -132,6 +132,9 @@ struct apply_target {
 	struct strset touched;
 	/* Identifiers of the series' '+' lines. */
 	struct strset series_added;
+	/* The same per patch of the series (series_nr of them). */
+	struct strset *patch_added;
+	size_t series_nr;
 	bool series_names;
 };
 

@@ -413,8 +413,8 @@ static bool merge_changes_nothing(struct judge *j)
  * "; lines 175-181 of x.c last changed by 0123456789ab ('foo')": for the
  * first hunk that stops the patch in its own file, where its best
  * landing differs or around a line it removes that still stands, the
- * newest commit that made those lines what they are (blame.h), within
- * the history walked.
+ * newest commit of the branch that made those lines what they are
+ * (blame.h), within the history walked.
  */
 static int blame_first_conflict(struct strbuf *d, struct judge *j)
 {
@@ -423,9 +423,19 @@ static int blame_first_conflict(struct strbuf *d, struct judge *j)
 					      NULL;
 	struct strbuf who = STRBUF_INIT;
 
+	/* A branch of one commit has no history to tell. */
+	if (pv->walk_nr < 2)
+		return 0;
 	for (size_t i = 0; i < j->ap->nr; i++) {
 		const struct apply_file *af = &j->ap->files[i];
 
+		/*
+		 * A file the series changed already: its earlier patches are
+		 * named by the prerequisites, and its lines are not the
+		 * base's.
+		 */
+		if (strset_has(&j->t->touched, af->old_path))
+			continue;
 		for (size_t k = 0; k < af->loc.nr && k < af->hunks_nr; k++) {
 			const struct locate_hunk_result *hr = &af->loc.hunks[k];
 			const struct patch_hunk *h =
@@ -450,7 +460,7 @@ static int blame_first_conflict(struct strbuf *d, struct judge *j)
 			} else {
 				continue;
 			}
-			r = blame_lines(&who, j->repo, &j->ap->before,
+			r = blame_lines(&who, j->repo, &j->t->base,
 					af->old_path, from, to, oldest);
 			if (r > 0)
 				strbuf_addf(d, "; lines %ld-%ld of %s last "

@@ -65,9 +65,13 @@ static void load_series_names(struct judge *j)
 
 	if (t->series_names || !j->series)
 		return;
+	t->series_nr = j->series->nr;
+	t->patch_added = xcalloc(t->series_nr + 1, sizeof(*t->patch_added));
 	for (size_t i = 0; i < j->series->nr; i++) {
 		const struct patch *p = &j->series->patches[i].mail->patch;
+
 		names_of(&t->series_added, p, PATCH_LINE_ADD);
+		names_of(&t->patch_added[i], p, PATCH_LINE_ADD);
 	}
 	t->series_names = true;
 }
@@ -356,17 +360,11 @@ static void add_calls(struct strvec *out, const char *line, size_t len)
 static const struct series_patch *added_later(const struct judge *j,
 					      const char *name)
 {
-	for (size_t i = j->index + 1; j->series && i < j->series->nr; i++) {
-		struct strset set = STRSET_INIT;
-		bool has;
+	const struct apply_target *t = j->t;
 
-		names_of(&set, &j->series->patches[i].mail->patch,
-			 PATCH_LINE_ADD);
-		has = strset_has(&set, name);
-		strset_clear(&set);
-		if (has)
+	for (size_t i = j->index + 1; j->series && i < t->series_nr; i++)
+		if (strset_has(&t->patch_added[i], name))
 			return &j->series->patches[i];
-	}
 	return NULL;
 }
 

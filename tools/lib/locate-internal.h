@@ -47,11 +47,12 @@ struct fline {
 struct ftext {
 	struct fline *v;
 	size_t nr, alloc;
+	char *norms; /* every line's norm, one after the other */
 };
 
-#define FTEXT_INIT         \
-	{                  \
-		NULL, 0, 0 \
+#define FTEXT_INIT               \
+	{                        \
+		NULL, 0, 0, NULL \
 	}
 
 /* A line of the hunk, normalised. */

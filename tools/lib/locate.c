@@ -23,8 +23,12 @@
 
 static void ftext_split(struct ftext *t, const char *buf, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, lines = 1, off = 0;
 
+	for (const char *q = buf; (q = memchr(q, '\n', buf + len - q)); q++)
+		lines++;
+	/* A norm is never longer than its line: one block for them all. */
+	t->norms = xmalloc(len + lines + 1);
 	while (i < len) {
 		const char *nl = memchr(buf + i, '\n', len - i);
 		size_t e = nl ? (size_t)(nl - buf) : len;
@@ -35,7 +39,9 @@ static void ftext_split(struct ftext *t, const char *buf, size_t len)
 		l->p = buf + i;
 		l->len = e - i;
 		l->nl = nl != NULL;
-		l->norm = ws_normalize(l->p, l->len, &l->nlen);
+		l->norm = t->norms + off;
+		l->nlen = ws_normalize_into(l->norm, l->p, l->len);
+		off += l->nlen + 1;
 		l->trivial = line_is_trivial(l->norm, l->nlen);
 		i = nl ? e + 1 : len;
 	}
@@ -43,10 +49,10 @@ static void ftext_split(struct ftext *t, const char *buf, size_t len)
 
 static void ftext_release(struct ftext *t)
 {
-	for (size_t i = 0; i < t->nr; i++)
-		free(t->v[i].norm);
+	free(t->norms);
 	free(t->v);
 	t->v = NULL;
+	t->norms = NULL;
 	t->nr = t->alloc = 0;
 }
 

@@ -8,18 +8,25 @@
 
 size_t ws_normalize_add(struct strbuf *sb, const char *p, size_t len)
 {
-	size_t start = sb->len;
-	bool space = false;
-	char *o;
+	size_t n;
 
 	/* The result is never longer than the input: write it in place. */
 	strbuf_grow(sb, len + 1);
-	o = sb->buf + sb->len;
+	n = ws_normalize_into(sb->buf + sb->len, p, len);
+	sb->len += n;
+	return n;
+}
+
+size_t ws_normalize_into(char *out, const char *p, size_t len)
+{
+	char *o = out;
+	bool space = false;
+
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)p[i];
 
 		if (c == ' ' || c == '\t' || isspace(c)) {
-			space = o > sb->buf + start;
+			space = o > out;
 			continue;
 		}
 		if (space)
@@ -28,8 +35,7 @@ size_t ws_normalize_add(struct strbuf *sb, const char *p, size_t len)
 		*o++ = (char)c;
 	}
 	*o = '\0';
-	sb->len = (size_t)(o - sb->buf);
-	return sb->len - start;
+	return (size_t)(o - out);
 }
 
 char *ws_normalize(const char *p, size_t len, size_t *out_len)
@@ -79,7 +85,7 @@ bool line_is_trivial(const char *s, size_t n)
 {
 	size_t ident = 0;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && ident < 5; i++)
 		if (isalnum((unsigned char)s[i]) || s[i] == '_')
 			ident++;
 	if (ident < 5)

@@ -45,6 +45,11 @@ void lines_release(struct lines *t);
  */
 char *ws_normalize(const char *p, size_t len, size_t *out_len);
 /* The same, added to `sb`; returns how many bytes it added. */
+/*
+ * The same into `out`, which holds at least len + 1 bytes (the result is
+ * never longer than the input), NUL-terminated; returns its length.
+ */
+size_t ws_normalize_into(char *out, const char *p, size_t len);
 size_t ws_normalize_add(struct strbuf *sb, const char *p, size_t len);
 
 /*

@@ -60,4 +60,31 @@ test_expect_success TREES 'every already-present names its evidence' '
 	EOF
 '
 
+# The queue as stable maintainers keep it: the quilt directory itself.
+test_expect_success TREES 'the quilt queue onto 6.12.107 and 6.12.117: the same verdicts' '
+	backport import -q --series-dir quilt "$QUEUE" &&
+	backport apply -q --matrix "$BACKPORT_TOP/matrix/corpus.conf" \
+		--series-dir quilt --series releases-6.12.111 \
+		--branch linux-6.12.y@v6.12.107 --branch linux-6.12.y \
+		--dry-run --format=json >quilt.json;
+	test $? -le 1 &&
+	python3 - <<-\EOF
+	import json
+	def cells(path, want):
+	    out = {}
+	    for t in json.load(open(path))[0]["targets"]:
+	        if t["target"] in want:
+	            out[t["target"]] = [(p["title"], p["verdict"]) for p in t["patches"]]
+	    return out
+	want = ("linux-6.12.y@v6.12.107", "linux-6.12.y")
+	a, b = cells("json", want), cells("quilt.json", want)
+	assert sorted(a) == sorted(b) == sorted(want), (sorted(a), sorted(b))
+	for t in want:
+	    assert len(b[t]) == 80, (t, len(b[t]))
+	    assert a[t] == b[t], t
+	# Where they shipped later: nothing of the queue is missing on 6.12.117.
+	assert all(v in ("already-present", "not-requested") for _, v in b["linux-6.12.y"]), b["linux-6.12.y"]
+	EOF
+'
+
 test_done

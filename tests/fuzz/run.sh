@@ -5,6 +5,9 @@
 # one summary line per harness: runs, execs/s, coverage, features and
 # corpus size from libFuzzer's last status line; exits non-zero when a
 # harness found something (its log: BUILD/logs/<parser>.log).
+# FUZZ_TIMEOUT (seconds, default 10) is libFuzzer's per-input limit; it
+# counts wall time, so on a machine shared with other work (a niced run)
+# raise it or a starved process reports a false timeout.
 #
 #	sh tests/fuzz/run.sh build/fuzz -max_total_time=120 [parser...]
 set -u
@@ -26,7 +29,7 @@ for p in "$@"; do
 	[ -f "$top/tests/fuzz/dict/$p.dict" ] &&
 		dict="-dict=$top/tests/fuzz/dict/$p.dict"
 	# shellcheck disable=SC2086
-	"$prog" $opt $dict -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	"$prog" $opt $dict -max_len=65536 -timeout=${FUZZ_TIMEOUT:-10} -rss_limit_mb=2048 \
 		-artifact_prefix="$build/artifacts/$p-" -print_final_stats=1 \
 		"$build/corpus/$p" >"$log" 2>&1
 	r=$?

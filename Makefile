@@ -42,6 +42,7 @@ LIB_OBJS += tools/lib/changelog.o
 LIB_OBJS += tools/lib/console.o
 LIB_OBJS += tools/lib/damage.o
 LIB_OBJS += tools/lib/debpkg.o
+LIB_OBJS += tools/lib/distcc.o
 LIB_OBJS += tools/lib/emit.o
 LIB_OBJS += tools/lib/evidence.o
 LIB_OBJS += tools/lib/explain.o
@@ -106,6 +107,7 @@ MAIN_OBJ = tools/backport.o
 # cmocka unit tests: tests/unit/test-<module>.c, linked with LIB_OBJS.
 UNIT_TESTS += test-cell
 UNIT_TESTS += test-console
+UNIT_TESTS += test-distcc
 UNIT_TESTS += test-evidence
 UNIT_TESTS += test-kbuild
 UNIT_TESTS += test-ktap

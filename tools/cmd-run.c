@@ -71,6 +71,7 @@ struct run {
 	struct common_opts co;
 	bool no_build, no_test, no_cache;
 	unsigned jobs;
+	bool jobs_given;
 	struct setup st;
 	char *run_dir;
 	struct cell *cells;
@@ -106,6 +107,7 @@ static int run_option(void *data, int ch, const char *arg)
 		return 0;
 	case 'j':
 		r->jobs = options_number(run_usage, "--jobs", arg, 1, 1024);
+		r->jobs_given = true;
 		return 0;
 	}
 	return -1;
@@ -343,6 +345,7 @@ static void build_series(struct run *r, const char *series)
 {
 	struct strvec targets = STRVEC_INIT, one = STRVEC_INIT;
 	struct kbuild_opts o = KBUILD_OPTS_INIT;
+	struct strvec warnings = STRVEC_INIT;
 	char *root = series_root(r, series);
 	struct kbuild_job *jobs = NULL;
 	size_t nr = 0;
@@ -361,6 +364,9 @@ static void build_series(struct run *r, const char *series)
 	}
 	o.results = root;
 	o.jobs = r->jobs;
+	o.jobs_from_hosts = !r->jobs_given;
+	o.distcc_hosts = matrix_distcc_hosts(&r->st.matrix);
+	o.warnings = &warnings;
 	o.force = r->no_cache;
 	o.progress = quiet ? NULL : progress_build;
 	o.interrupted = &interrupted;
@@ -368,7 +374,10 @@ static void build_series(struct run *r, const char *series)
 		 targets.nr == 1 ? "" : "s");
 	if (kbuild_run(jobs, nr, r->st.repo_path, &r->cfg, &o) < 0)
 		build_errors(r, series, jobs, nr, &targets, error_last());
+	for (size_t i = 0; i < warnings.nr; i++)
+		warning("%s", warnings.v[i]);
 out:
+	strvec_clear(&warnings);
 	buildplan_release(jobs, nr);
 	strvec_clear(&targets);
 	strvec_clear(&one);

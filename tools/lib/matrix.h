@@ -19,6 +19,12 @@
  *		release = 6.12.111	# multi-valued, oldest first
  *		release = 6.12.117
  *
+ *	[build]
+ *		distcc-hosts = "host1/8,lzo host2/16"	# distcc.h
+ *	[test]
+ *		hosts = user@a ssh://root@b:2222	# remote.h
+ *		ssh-options = "-i key -o BatchMode=yes"
+ *
  * The file is read here only (matrix_read()): every value is kept in
  * m->entries, and the sections of other modules are read from there:
  * [config "<name>"] by kbuild_config_from_matrix() and [selftests
@@ -79,6 +85,15 @@ struct matrix {
 	 * so that neither rewrites the other's release commits.
 	 */
 	char *trees;
+	/* [build] distcc-hosts, NULL when not set (distcc.h). */
+	char *distcc_hosts;
+	/*
+	 * [test] hosts (split at blanks, each value adds) and ssh-options:
+	 * where selftests run over ssh (remote.h); none: here.
+	 */
+	char **test_hosts;
+	size_t test_hosts_nr, test_hosts_alloc;
+	char *ssh_options;
 	struct matrix_source **sources;	/* in file order */
 	size_t sources_nr, sources_alloc;
 	struct matrix_branch **branches;	/* in file order */
@@ -108,6 +123,12 @@ int matrix_read(struct matrix *m, const char *path);
 /* The last value of section.sub.key (sub "" for none), or NULL. */
 const char *matrix_get(const struct matrix *m, const char *section,
 		       const char *sub, const char *key);
+
+/*
+ * The distcc hosts: [build] distcc-hosts, else $DISTCC_HOSTS, else NULL.
+ * Borrowed.
+ */
+const char *matrix_distcc_hosts(const struct matrix *m);
 
 /* Lookups; NULL when absent. Borrowed. */
 struct matrix_source *matrix_find_source(const struct matrix *m,

@@ -66,6 +66,7 @@ LIB_OBJS += tools/lib/provenance.o
 LIB_OBJS += tools/lib/quilt.o
 LIB_OBJS += tools/lib/resolution.o
 LIB_OBJS += tools/lib/review.o
+LIB_OBJS += tools/lib/remote.o
 LIB_OBJS += tools/lib/reviewdiff.o
 LIB_OBJS += tools/lib/selftest.o
 LIB_OBJS += tools/lib/replay.o

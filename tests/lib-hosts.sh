@@ -66,3 +66,53 @@ for line in data.decode(errors="replace").splitlines():
 	if len(w) == 2 and w[0] == sys.argv[2]:
 		print(w[1])' "$(cat "$1/stats-port")" "$2"
 }
+
+# start_sshd <dir>: an sshd on 127.0.0.1 that lets this user in with the
+# key <dir>/id (made here, as is its host key) and nothing else; its
+# port in <dir>/port, its pid in <dir>/pid. sshd detaches once it
+# listens. <dir>/ssh-options are the client's options for it.
+start_sshd() {
+	mkdir -p "$1" &&
+	ssh-keygen -q -t ed25519 -N "" -C host -f "$1/host_key" &&
+	ssh-keygen -q -t ed25519 -N "" -C client -f "$1/id" &&
+	cp "$1/id.pub" "$1/authorized_keys" &&
+	free_port >"$1/port" &&
+	cat >"$1/sshd_config" <<-EOF &&
+	Port $(cat "$1/port")
+	ListenAddress 127.0.0.1
+	HostKey $1/host_key
+	AuthorizedKeysFile $1/authorized_keys
+	AllowUsers $(id -un)
+	PermitRootLogin prohibit-password
+	PasswordAuthentication no
+	KbdInteractiveAuthentication no
+	UsePAM no
+	StrictModes no
+	PidFile $1/pid
+	EOF
+	echo "-i $1/id -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null" \
+		>"$1/ssh-options" &&
+	if test "$(id -u)" = 0; then mkdir -p /run/sshd; fi &&
+	/usr/sbin/sshd -f "$1/sshd_config" -E "$1/sshd.log" &&
+	wait_listening "$(cat "$1/port")" "$1/sshd.log"
+}
+
+# wait_listening <port> <log>: until 127.0.0.1:<port> accepts (sshd
+# listens only after it detached), or <log> says the daemon gave up.
+wait_listening() {
+	python3 -c 'import socket, sys, time
+while True:
+	try:
+		socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
+		sys.exit(0)
+	except OSError:
+		pass
+	try:
+		log = open(sys.argv[2]).read()
+	except OSError:
+		log = ""
+	if "fatal" in log or "Bind to port" in log:
+		sys.stderr.write(log)
+		sys.exit(1)
+	time.sleep(0.1)' "$@"
+}

@@ -81,6 +81,9 @@ struct run {
 	char *cfg_error;
 	struct selftest_set set;
 	char *set_error;
+	/* [test] hosts: where the kernels boot, over ssh; none: here. */
+	struct remote_host *hosts;
+	size_t hosts_nr;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -409,6 +412,12 @@ static void boot_kernels(struct run *r, const char *series,
 
 	o.progress = progress_test;
 	o.data = &pt;
+	o.ssh_options = matrix_get(&r->st.matrix, "test", "", "ssh-options");
+	o.remote_dir = matrix_get(&r->st.matrix, "test", "", "remote-dir");
+	if (r->hosts_nr)
+		o.accel = GUEST_ACCEL_AUTO; /* each host's /dev/kvm decides */
+	t->hosts = r->hosts;
+	t->hosts_nr = r->hosts_nr;
 	for (size_t i = 0; i < t->nr && !interrupted; i++) {
 		const struct testrun_kernel *k = &t->k[i];
 
@@ -419,6 +428,10 @@ static void boot_kernels(struct run *r, const char *series,
 		if (testrun_boot(t, i, &r->set, &o) < 0)
 			cell_error(find_cell(r, series, k->target), "test",
 				   k->error);
+		else
+			for (size_t h = 0; h < k->host_errors.nr; h++)
+				warning("%s; ran on host '%s' instead",
+					k->host_errors.v[h], k->run.host);
 	}
 }
 
@@ -619,7 +632,9 @@ static void load_steps(struct run *r)
 	    kbuild_config_from_matrix(&r->cfg, &r->st.matrix, NULL) < 0)
 		r->cfg_error = xstrdup(error_last());
 	if (!r->no_test &&
-	    selftest_set_from_matrix(&r->set, &r->st.matrix, NULL) < 0)
+	    (selftest_set_from_matrix(&r->set, &r->st.matrix, NULL) < 0 ||
+	     remote_hosts_from_matrix(&r->hosts, &r->hosts_nr,
+				      &r->st.matrix) < 0))
 		r->set_error = xstrdup(error_last());
 	error_clear();
 }
@@ -702,6 +717,7 @@ static void release(struct run *r)
 	selftest_set_release(&r->set);
 	free(r->cfg_error);
 	free(r->set_error);
+	remote_hosts_free(r->hosts, r->hosts_nr);
 	free(r->run_dir);
 	setup_release(&r->st);
 	common_opts_release(&r->co);

@@ -277,8 +277,8 @@ static enum guest_accel resolve_accel(struct test_cmd *c)
 	char *dir = xstrfmt("%s/test", c->co.results), *why = NULL;
 	enum guest_accel a = c->accel;
 
-	if (a != GUEST_ACCEL_AUTO)
-		goto out;
+	if (a != GUEST_ACCEL_AUTO || c->run.hosts_nr)
+		goto out; /* on ssh hosts: each host's /dev/kvm decides */
 	if (mkdir_p(dir, 0755) < 0)
 		die("%s", error_last());
 	bo.qemu = c->opts.qemu;
@@ -310,8 +310,14 @@ static void boot_all(struct test_cmd *c, const struct selftest_set *set)
 		progress("[%zu/%zu] %s (%s): booting %s, %zu test%s", i + 1,
 			 c->run.nr, k->target, k->variant, k->kernel, set->nr,
 			 set->nr == 1 ? "" : "s");
-		if (testrun_boot(&c->run, i, set, &c->opts) < 0)
-			die("%s", error_last());
+		if (testrun_boot(&c->run, i, set, &c->opts) < 0) {
+			for (size_t h = 0; h + 1 < k->host_errors.nr; h++)
+				error("%s", k->host_errors.v[h]);
+			die("%s", k->error);
+		}
+		for (size_t h = 0; h < k->host_errors.nr; h++)
+			warning("%s; ran on host '%s' instead",
+				k->host_errors.v[h], r->host);
 
 		progress("[%zu/%zu] %s (%s): %s in %.0f s (boot to first test "
 			 "%.1f s)",
@@ -468,6 +474,8 @@ int cmd_test(int argc, char **argv)
 			      .run = TESTRUN_INIT };
 	struct selftest_set set = SELFTEST_SET_INIT;
 	struct matrix m = MATRIX_INIT;
+	struct remote_host *hosts;
+	size_t hosts_nr;
 	char *matrix_path;
 	int ret;
 
@@ -476,11 +484,18 @@ int cmd_test(int argc, char **argv)
 	if (matrix_read(&m, matrix_path) < 0 ||
 	    selftest_set_from_matrix(&set, &m, c.set) < 0)
 		die("%s", error_last());
+	if (remote_hosts_from_matrix(&hosts, &hosts_nr, &m) < 0)
+		die("%s", error_last());
+	c.run.hosts = hosts;
+	c.run.hosts_nr = hosts_nr;
+	c.opts.ssh_options = matrix_get(&m, "test", "", "ssh-options");
+	c.opts.remote_dir = matrix_get(&m, "test", "", "remote-dir");
 	collect_kernels(&c);
 	c.opts.accel = resolve_accel(&c);
 	boot_all(&c, &set);
 	ret = report(&c);
 	testrun_release(&c.run);
+	remote_hosts_free(hosts, hosts_nr);
 	selftest_set_release(&set);
 	matrix_release(&m);
 	free(matrix_path);

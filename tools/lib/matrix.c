@@ -61,11 +61,6 @@ void matrix_release(struct matrix *m)
 	free(m->path);
 	free(m->repo);
 	free(m->trees);
-	free(m->distcc_hosts);
-	for (size_t i = 0; i < m->test_hosts_nr; i++)
-		free(m->test_hosts[i]);
-	free(m->test_hosts);
-	free(m->ssh_options);
 	matrix_init(m);
 }
 
@@ -199,49 +194,6 @@ static int parse_branch(struct matrix *m, const struct matrix_entry *k)
 	return 0;
 }
 
-static int parse_build(struct matrix *m, const struct matrix_entry *k)
-{
-	if (*k->sub || strcmp(k->key, "distcc-hosts"))
-		return 0;
-	free(m->distcc_hosts);
-	m->distcc_hosts = *k->value ? xstrdup(k->value) : NULL;
-	return 0;
-}
-
-/* [test] hosts = a b (each value adds; an empty one clears), ssh-options */
-static int parse_test(struct matrix *m, const struct matrix_entry *k)
-{
-	const char *s = k->value;
-
-	if (*k->sub)
-		return 0;
-	if (!strcmp(k->key, "ssh-options")) {
-		free(m->ssh_options);
-		m->ssh_options = *s ? xstrdup(s) : NULL;
-		return 0;
-	}
-	if (strcmp(k->key, "hosts"))
-		return 0;
-	if (!*s) {
-		for (size_t i = 0; i < m->test_hosts_nr; i++)
-			free(m->test_hosts[i]);
-		m->test_hosts_nr = 0;
-	}
-	while (*s) {
-		size_t n;
-
-		s += strspn(s, " \t");
-		n = strcspn(s, " \t");
-		if (!n)
-			break;
-		ALLOC_GROW(m->test_hosts, m->test_hosts_nr + 1,
-			   m->test_hosts_alloc);
-		m->test_hosts[m->test_hosts_nr++] = xstrndup(s, n);
-		s += n;
-	}
-	return 0;
-}
-
 static const struct {
 	const char *section;
 	int (*fn)(struct matrix *m, const struct matrix_entry *k);
@@ -249,8 +201,6 @@ static const struct {
 	{ "matrix", parse_matrix },
 	{ "release", parse_release },
 	{ "branch", parse_branch },
-	{ "build", parse_build },
-	{ "test", parse_test },
 };
 
 static int dispatch(struct matrix *m, const struct matrix_entry *e)
@@ -383,11 +333,12 @@ int matrix_load(struct matrix *m, const char *path)
 
 const char *matrix_distcc_hosts(const struct matrix *m)
 {
-	const char *env = getenv("DISTCC_HOSTS");
+	const char *v = matrix_get(m, "build", "", "distcc-hosts");
 
-	if (m->distcc_hosts)
-		return m->distcc_hosts;
-	return env && *env ? env : NULL;
+	if (v)
+		return *v ? v : NULL;
+	v = getenv("DISTCC_HOSTS");
+	return v && *v ? v : NULL;
 }
 
 const char *matrix_get(const struct matrix *m, const char *section,

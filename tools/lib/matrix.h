@@ -23,7 +23,8 @@
  *		distcc-hosts = "host1/8,lzo host2/16"	# distcc.h
  *	[test]
  *		hosts = user@a ssh://root@b:2222	# remote.h
- *		ssh-options = "-i key -o BatchMode=yes"
+ *		ssh-options = "-i key -o Compression=no"
+ *		remote-dir = /var/tmp/backport
  *
  * The file is read here only (matrix_read()): every value is kept in
  * m->entries, and the sections of other modules are read from there:
@@ -85,15 +86,6 @@ struct matrix {
 	 * so that neither rewrites the other's release commits.
 	 */
 	char *trees;
-	/* [build] distcc-hosts, NULL when not set (distcc.h). */
-	char *distcc_hosts;
-	/*
-	 * [test] hosts (split at blanks, each value adds) and ssh-options:
-	 * where selftests run over ssh (remote.h); none: here.
-	 */
-	char **test_hosts;
-	size_t test_hosts_nr, test_hosts_alloc;
-	char *ssh_options;
 	struct matrix_source **sources;	/* in file order */
 	size_t sources_nr, sources_alloc;
 	struct matrix_branch **branches;	/* in file order */
@@ -125,8 +117,8 @@ const char *matrix_get(const struct matrix *m, const char *section,
 		       const char *sub, const char *key);
 
 /*
- * The distcc hosts: [build] distcc-hosts, else $DISTCC_HOSTS, else NULL.
- * Borrowed.
+ * The distcc hosts: [build] distcc-hosts (empty: none), else
+ * $DISTCC_HOSTS, else NULL. Borrowed.
  */
 const char *matrix_distcc_hosts(const struct matrix *m);
 

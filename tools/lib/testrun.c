@@ -20,6 +20,7 @@ void testrun_release(struct testrun *t)
 		free(k->kernel);
 		free(k->selftests);
 		free(k->error);
+		strvec_clear(&k->host_errors);
 		selftest_run_release(&k->run);
 	}
 	free(t->k);
@@ -39,6 +40,7 @@ void testrun_add(struct testrun *t, const char *target, const char *variant,
 	k->variant = xstrdup(variant);
 	k->kernel = xstrdup(kernel);
 	k->selftests = xstrdup(selftests);
+	strvec_init(&k->host_errors);
 	selftest_run_init(&k->run);
 }
 
@@ -71,8 +73,9 @@ out:
 	return ret;
 }
 
-int testrun_boot(struct testrun *t, size_t i, const struct selftest_set *set,
-		 const struct selftest_opts *opts)
+static int boot_once(struct testrun *t, size_t i,
+		     const struct selftest_set *set,
+		     const struct selftest_opts *opts)
 {
 	struct testrun_kernel *k = &t->k[i];
 	struct selftest_run *r = &k->run;
@@ -91,6 +94,26 @@ int testrun_boot(struct testrun *t, size_t i, const struct selftest_set *set,
 	}
 	k->ran = true;
 	return 0;
+}
+
+int testrun_boot(struct testrun *t, size_t i, const struct selftest_set *set,
+		 const struct selftest_opts *opts)
+{
+	struct testrun_kernel *k = &t->k[i];
+	struct selftest_opts o = *opts;
+
+	strvec_clear(&k->host_errors);
+	if (!t->hosts_nr)
+		return boot_once(t, i, set, opts);
+	for (size_t tries = 0; tries < t->hosts_nr; tries++) {
+		o.host = &t->hosts[t->next_host++ % t->hosts_nr];
+		if (!boot_once(t, i, set, &o))
+			return 0;
+		if (!k->run.host_failed)
+			return -1;
+		strvec_push(&k->host_errors, k->error);
+	}
+	return -1;
 }
 
 const struct selftest_run *testrun_find(const struct testrun *t,

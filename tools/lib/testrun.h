@@ -32,15 +32,26 @@ struct testrun_kernel {
 	struct selftest_run run;
 	bool ran;
 	char *error;		/* why it could not run; NULL */
+	/* Hosts that failed it before it ran on another (their errors). */
+	struct strvec host_errors;
 };
 
 struct testrun {
 	const char *results;	/* borrowed */
 	struct testrun_kernel *k;
 	size_t nr, alloc;
+	/*
+	 * The ssh hosts to run on (remote.h), borrowed; none: here. Each
+	 * boot takes the next host in turn; a host that fails (ssh) is
+	 * an error of that attempt, and the kernel runs on the next host,
+	 * each host tried once.
+	 */
+	const struct remote_host *hosts;
+	size_t hosts_nr;
+	size_t next_host;
 };
 
-#define TESTRUN_INIT { "results", NULL, 0, 0 }
+#define TESTRUN_INIT { .results = "results" }
 
 void testrun_release(struct testrun *t);
 
@@ -57,9 +68,10 @@ int testrun_add_built(struct testrun *t, const char *target,
 		      const char *variant, const char *series, char **why);
 
 /*
- * Boot kernel `i` and run `set`. Returns 0 with its results (whatever the
- * tests did), or -1 when it could not run (error set and kept in
- * t->k[i].error).
+ * Boot kernel `i` and run `set` (on the next of t->hosts, if any).
+ * Returns 0 with its results (whatever the tests did), or -1 when it
+ * could not run (error set and kept in t->k[i].error; with hosts, when
+ * it could run on none of them, the errors of each in host_errors).
  */
 int testrun_boot(struct testrun *t, size_t i, const struct selftest_set *set,
 		 const struct selftest_opts *opts);

@@ -34,6 +34,12 @@ test_expect_success SSHD 'setup: an sshd on 127.0.0.1, fake selftests, matrices'
 		test = pass_test
 		test = fail_test
 		test = skip_test
+	[selftests "hang"]
+		timeout = 1
+		retries = 0
+		memory = 1024
+		test = pass_test
+		test = after_test
 	EOF
 	refused=$(free_port) &&
 	echo "ssh://$(id -un)@127.0.0.1:$refused" >refused &&
@@ -100,6 +106,31 @@ test_expect_success SSHD,QEMU 'the remote run: its host, its files there, QEMU g
 	grep "^ok 1 pass_test" res-remote/test/one/series/console.log &&
 	p=$(cat "$S/remote/one/series/qemu.pid") &&
 	! kill -0 "$p" 2>/dev/null
+'
+
+test_expect_success SSHD,QEMU 'a guest hung there is killed there, a verdict here' '
+	cat >hang.sh <<-\EOF &&
+	#!/bin/sh
+	/bin/busybox mount -t proc proc /proc
+	echo "KTAP version 1"
+	echo "1..2"
+	echo "# running pass_test"
+	echo "ok 1 pass_test"
+	echo "# running after_test"
+	while :; do /bin/busybox sleep 3600; done
+	EOF
+	test_expect_code 1 backport test --matrix remote.conf --set hang \
+		--target hang --kernel "$KERNEL" --selftests tests \
+		--runner hang.sh --grace 3 --max-boots 1 --results res-hang \
+		>out 2>err &&
+	cat err &&
+	r=res-hang/test/hang/series/result.json &&
+	jq -r ".verdict, .boots[0].end, .tests[0].status, .tests[1].status, .host" \
+		$r >actual &&
+	printf "hung\nhung\npass\ntimeout\n%s\n" "$(cat good)" >expect &&
+	test_cmp expect actual &&
+	p=$(cat "$S/remote/hang/series/qemu.pid") &&
+	{ ! test -d /proc/$p || grep -q ") Z" /proc/$p/stat; }
 '
 
 test_expect_success SSHD,QEMU 'a host that refuses: the kernel runs on the next one' '

@@ -286,12 +286,17 @@ void remote_kill(const struct remote *r)
 	struct strbuf cmd = STRBUF_INIT;
 
 	remote_ssh_args(&cp.args, r);
-	/* timeout(1) leads its own group and passes TERM on to QEMU. */
+	/*
+	 * timeout(1) leads its own group and passes TERM on to QEMU (and
+	 * kills it 5 s later); wait until it is gone (or a zombie).
+	 */
 	strbuf_addstr(&cmd, "p=$(cat ");
 	sq_quote(&cmd, r->dir);
 	strbuf_addstr(&cmd, "/qemu.pid 2>/dev/null) && test -n \"$p\" && "
 			    "{ kill -TERM -- -\"$p\" || kill -TERM \"$p\"; } "
-			    "2>/dev/null; true");
+			    "2>/dev/null && for i in 1 2 3 4 5 6 7 8 9 10; do "
+			    "test -d /proc/$p && ! grep -q ') Z' /proc/$p/stat "
+			    "|| break; sleep 1; done; true");
 	strvec_push(&cp.args, cmd.buf);
 	cp.no_stderr = true;
 	cp.timeout_ms = 30 * 1000;

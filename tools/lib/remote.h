@@ -99,7 +99,10 @@ int remote_ship(const struct remote *r, const char *const *files,
 void remote_wrap(struct strvec *out, const struct remote *r,
 		 const char *const *argv, unsigned timeout_s);
 
-/* End what remote_wrap() started there (best effort, no error). */
+/*
+ * End what remote_wrap() started there, and wait (10 s at most) until
+ * it is gone (best effort, no error).
+ */
 void remote_kill(const struct remote *r);
 
 #endif

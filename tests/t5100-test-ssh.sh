@@ -62,7 +62,7 @@ test_expect_success SSHD 'a host that refuses the connection: an error naming it
 		--kernel /dev/null --selftests tests --results res-refused \
 		>out 2>err &&
 	cat err &&
-	grep "^fatal: target .one. (series): host .$(cat refused).: cannot reach it: ssh: connect to host 127.0.0.1 port [0-9]*: Connection refused$" err
+	grep "^fatal: target .one. (series): host .$(cat refused).: cannot reach it: ssh: connect to host 127.0.0.1 port [0-9]*: Connection refused; no ssh host left to run it$" err
 '
 
 test_expect_success SSHD,QEMU 'the same kernel, here and through ssh' '
@@ -133,15 +133,44 @@ test_expect_success SSHD,QEMU 'a guest hung there is killed there, a verdict her
 	{ ! test -d /proc/$p || grep -q ") Z" /proc/$p/stat; }
 '
 
-test_expect_success SSHD,QEMU 'a host that refuses: the kernel runs on the next one' '
-	test_expect_code 1 backport test --matrix both.conf --target one \
-		--kernel "$KERNEL" --selftests tests --results res-both \
-		--format=json >both.json 2>both.err &&
+# Two kernels (baseline and series), a host for each at once: the
+# refusing host takes one while the good one runs the other, and leaves.
+test_expect_success SSHD,QEMU 'a host that refuses: its kernel runs on the next one' '
+	backport test --matrix both.conf --target one --kernel "$KERNEL" \
+		--selftests tests --baseline-kernel "$KERNEL" \
+		--baseline-selftests tests --results res-both --format=json \
+		>both.json 2>both.err &&
 	cat both.err &&
-	grep "^warning: target .one. (series): host .$(cat refused).: cannot reach it: .*Connection refused; ran on host .$(cat good). instead$" both.err &&
-	jq -r ".[0].tests[] | \"\(.name) \(.series) \(.change)\"" both.json >actual &&
-	test_cmp expect.tests actual &&
-	jq -e ".host == \"$(cat good)\"" res-both/test/one/series/result.json
+	grep "^warning: target .one. (.*): host .$(cat refused).: cannot reach it: .*Connection refused; ran on host .$(cat good). instead$" both.err &&
+	jq -r ".[0].tests[] | \"\(.name) \(.baseline) \(.series) \(.change)\"" both.json >actual &&
+	cat >expect <<-\EOF &&
+	pass_test pass pass pass
+	fail_test fail fail still-failing
+	skip_test skip skip skip
+	EOF
+	test_cmp expect actual &&
+	for v in baseline series; do
+		jq -e ".host == \"$(cat good)\"" res-both/test/one/$v/result.json ||
+		return 1
+	done
+'
+
+# The same sshd under two names: two hosts, one kernel each, at once.
+test_expect_success SSHD,QEMU 'two hosts: the kernels spread over them' '
+	other="ssh://$(id -un)@localhost:$(cat "$S/port")" &&
+	sed "s|^hosts = .*|hosts = $(cat good) $other|" remote.conf >two.conf &&
+	backport test --matrix two.conf --target one --kernel "$KERNEL" \
+		--selftests tests --baseline-kernel "$KERNEL" \
+		--baseline-selftests tests --results res-two --format=json \
+		>two.json 2>two.err &&
+	cat two.err &&
+	jq -r ".[0].tests[] | \"\(.name) \(.baseline) \(.series) \(.change)\"" two.json >actual &&
+	test_cmp expect actual &&
+	for v in baseline series; do
+		jq -r .host res-two/test/one/$v/result.json || return 1
+	done | sort >hosts &&
+	printf "%s\n" "$(cat good)" "$other" | sort >expect.hosts &&
+	test_cmp expect.hosts hosts
 '
 
 test_done

@@ -404,20 +404,53 @@ static void add_kernels(struct testrun *t, const char *target,
 	results_build_release(&s);
 }
 
+struct hosts_done {
+	struct run *r;
+	const char *series;
+	struct testrun *t;
+};
+
+/* A kernel finished on an ssh host (testrun_boot_hosts()). */
+static void host_done(void *data, size_t i)
+{
+	struct hosts_done *d = data;
+	const struct testrun_kernel *k = &d->t->k[i];
+
+	if (!k->ran) {
+		cell_error(find_cell(d->r, d->series, k->target), "test",
+			   k->error);
+		return;
+	}
+	for (size_t h = 0; h < k->host_errors.nr; h++)
+		warning("%s; ran on host '%s' instead", k->host_errors.v[h],
+			k->run.host);
+	progress("%s (%s): %s on '%s' in %.0f s", k->target, k->variant,
+		 selftest_run_verdict(&k->run), k->run.host, k->run.total_s);
+}
+
 static void boot_kernels(struct run *r, const char *series,
 			 struct testrun *t)
 {
 	struct selftest_opts o = SELFTEST_OPTS_INIT;
 	struct progress_test pt = { 0, t->nr };
+	struct hosts_done d = { r, series, t };
 
 	o.progress = progress_test;
 	o.data = &pt;
 	o.ssh_options = matrix_get(&r->st.matrix, "test", "", "ssh-options");
 	o.remote_dir = matrix_get(&r->st.matrix, "test", "", "remote-dir");
-	if (r->hosts_nr)
-		o.accel = GUEST_ACCEL_AUTO; /* each host's /dev/kvm decides */
 	t->hosts = r->hosts;
 	t->hosts_nr = r->hosts_nr;
+	if (r->hosts_nr) {
+		pt.total = 0;
+		o.accel = GUEST_ACCEL_AUTO; /* each host's /dev/kvm decides */
+		progress("booting %zu kernel%s on %zu ssh host%s", t->nr,
+			 t->nr == 1 ? "" : "s", r->hosts_nr,
+			 r->hosts_nr == 1 ? "" : "s");
+		testrun_boot_hosts(t, &r->set, &o, host_done, &d, &interrupted);
+		error_clear();
+		return;
+	}
 	for (size_t i = 0; i < t->nr && !interrupted; i++) {
 		const struct testrun_kernel *k = &t->k[i];
 
@@ -428,10 +461,6 @@ static void boot_kernels(struct run *r, const char *series,
 		if (testrun_boot(t, i, &r->set, &o) < 0)
 			cell_error(find_cell(r, series, k->target), "test",
 				   k->error);
-		else
-			for (size_t h = 0; h < k->host_errors.nr; h++)
-				warning("%s; ran on host '%s' instead",
-					k->host_errors.v[h], k->run.host);
 	}
 }
 

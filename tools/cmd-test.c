@@ -296,13 +296,46 @@ out:
 	return a;
 }
 
+/* A kernel finished on an ssh host (testrun_boot_hosts()): say so. */
+static void host_done(void *data, size_t i)
+{
+	struct test_cmd *c = data;
+	const struct testrun_kernel *k = &c->run.k[i];
+	const struct selftest_run *r = &k->run;
+
+	for (size_t h = 0; k->ran && h < k->host_errors.nr; h++)
+		warning("%s; ran on host '%s' instead", k->host_errors.v[h],
+			r->host);
+	if (!k->ran) {
+		/* The last is in k->error, which the caller dies with. */
+		for (size_t h = 0; h + 1 < k->host_errors.nr; h++)
+			error("%s", k->host_errors.v[h]);
+		return;
+	}
+	progress("%s (%s): %s on '%s' in %.0f s (boot to first test %.1f s)",
+		 k->target, k->variant,
+		 selftest_run_verdict(r), r->host, r->total_s,
+		 r->boots_nr ? r->boots[0].first_test_s : -1.0);
+}
+
 static void boot_all(struct test_cmd *c, const struct selftest_set *set)
 {
 	struct progress_test pt = { 0, c->run.nr };
 
 	c->opts.progress = progress_test;
 	c->opts.data = &pt;
-	for (size_t i = 0; i < c->run.nr; i++) {
+	if (c->run.hosts_nr) {
+		pt.total = 0;
+		progress("booting %zu kernel%s on %zu ssh host%s, %zu test%s "
+			 "each",
+			 c->run.nr, c->run.nr == 1 ? "" : "s", c->run.hosts_nr,
+			 c->run.hosts_nr == 1 ? "" : "s", set->nr,
+			 set->nr == 1 ? "" : "s");
+		if (testrun_boot_hosts(&c->run, set, &c->opts, host_done, c,
+				       NULL) < 0)
+			die("%s", error_last());
+	}
+	for (size_t i = 0; i < c->run.nr && !c->run.hosts_nr; i++) {
 		const struct testrun_kernel *k = &c->run.k[i];
 		const struct selftest_run *r = &k->run;
 
@@ -310,14 +343,8 @@ static void boot_all(struct test_cmd *c, const struct selftest_set *set)
 		progress("[%zu/%zu] %s (%s): booting %s, %zu test%s", i + 1,
 			 c->run.nr, k->target, k->variant, k->kernel, set->nr,
 			 set->nr == 1 ? "" : "s");
-		if (testrun_boot(&c->run, i, set, &c->opts) < 0) {
-			for (size_t h = 0; h + 1 < k->host_errors.nr; h++)
-				error("%s", k->host_errors.v[h]);
-			die("%s", k->error);
-		}
-		for (size_t h = 0; h < k->host_errors.nr; h++)
-			warning("%s; ran on host '%s' instead",
-				k->host_errors.v[h], r->host);
+		if (testrun_boot(&c->run, i, set, &c->opts) < 0)
+			die("%s", error_last());
 
 		progress("[%zu/%zu] %s (%s): %s in %.0f s (boot to first test "
 			 "%.1f s)",

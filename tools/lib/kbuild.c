@@ -790,6 +790,7 @@ static void *worker_main(void *data)
 			pthread_mutex_unlock(&r->lock);
 		}
 	}
+	error_clear(); /* this thread's (error.h); the jobs keep theirs */
 	pthread_mutex_unlock(&kbuild_error_lock);
 	pthread_mutex_lock(&r->lock);
 	r->running--;

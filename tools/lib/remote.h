@@ -39,8 +39,9 @@
  *
  * ssh-options are split at blanks, with '...' and "..." quoting.
  *
- * NEEDSWORK: one host at a time: the kernels of a run are spread over
- * the hosts in turn, not booted on several hosts at once.
+ * testrun_boot_hosts() (testrun.h) runs the hosts at once, one QEMU per
+ * host at a time.
+ *
  * NEEDSWORK: the remote's tsc_khz comes from its /proc/cpuinfo at ship
  * time; GUEST_ACCEL_AUTO probes /dev/kvm there, not a boot.
  */

@@ -2,6 +2,7 @@
 #ifndef BACKPORT_TESTRUN_H
 #define BACKPORT_TESTRUN_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include <jansson.h>
@@ -75,6 +76,22 @@ int testrun_add_built(struct testrun *t, const char *target,
  */
 int testrun_boot(struct testrun *t, size_t i, const struct selftest_set *set,
 		 const struct selftest_opts *opts);
+
+/*
+ * Boot every kernel of `t` on t->hosts, all hosts at once, one QEMU per
+ * host at a time (FIELD.md: one TCG guest per host): each host's thread
+ * takes the next kernel nobody has taken, in order. A host that fails
+ * (ssh) leaves the run, and its kernel goes to a host that has not tried
+ * it; with none left, the kernel could not run (k->error, naming the
+ * hosts). `done` (may be NULL) is called for each kernel when it is
+ * finished, ran or not, one call at a time, from the hosts' threads;
+ * opts->progress is called from them too. `interrupted` (may be NULL):
+ * no kernel is started once it is set. Returns 0 when every kernel ran.
+ */
+int testrun_boot_hosts(struct testrun *t, const struct selftest_set *set,
+		       const struct selftest_opts *opts,
+		       void (*done)(void *data, size_t i), void *data,
+		       volatile sig_atomic_t *interrupted);
 
 /* The run of `target`'s `variant`, when it ran. */
 const struct selftest_run *testrun_find(const struct testrun *t,

@@ -8,7 +8,8 @@
 #include "error.h"
 #include "strbuf.h"
 
-static struct strbuf last = STRBUF_INIT;
+/* Per thread: the testrun and kbuild workers each keep their own. */
+static __thread struct strbuf last = STRBUF_INIT;
 
 int error_set(const char *fmt, ...)
 {

@@ -42,10 +42,10 @@ struct testrun {
 	struct testrun_kernel *k;
 	size_t nr, alloc;
 	/*
-	 * The ssh hosts to run on (remote.h), borrowed; none: here. Each
-	 * boot takes the next host in turn; a host that fails (ssh) is
-	 * an error of that attempt, and the kernel runs on the next host,
-	 * each host tried once.
+	 * The ssh hosts to run on (remote.h), borrowed; none: here.
+	 * testrun_boot_hosts() runs them all at once; testrun_boot() takes
+	 * the next in turn (next_host) and, when it fails (ssh), the next,
+	 * each host tried once (the errors in host_errors).
 	 */
 	const struct remote_host *hosts;
 	size_t hosts_nr;

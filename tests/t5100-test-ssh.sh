@@ -173,4 +173,39 @@ test_expect_success SSHD,QEMU 'two hosts: the kernels spread over them' '
 	test_cmp expect.hosts hosts
 '
 
+# A host that drops mid-run: while the guest hangs in its second test,
+# the sshd sessions are killed (the children of our sshd, by their
+# ids): that run is an error naming the host, its QEMU there is killed
+# when the host answers again, and the kernel runs on the other host.
+test_expect_success SSHD,QEMU 'a host that drops mid-run: the kernel runs on the other' '
+	other="ssh://$(id -un)@localhost:$(cat "$S/port")" &&
+	sed "s|^hosts = .*|hosts = $(cat good) $other|" remote.conf >drop.conf &&
+	log=res-drop/test/drop/series/console.log || return 1
+	{
+		backport test --matrix drop.conf --set hang --target drop \
+			--kernel "$KERNEL" --selftests tests --runner hang.sh \
+			--grace 3 --max-boots 1 --results res-drop \
+			>drop.out 2>drop.err
+		echo $? >drop.rc
+	} &
+	while ! test -e drop.rc && ! grep -q "# running after_test" $log 2>/dev/null
+	do
+		sleep 0.2
+	done &&
+	first=$(cat "$S/remote/drop/series/qemu.pid") &&
+	kill $(ps -o pid= --ppid "$(cat "$S/pid")") &&
+	while ! test -e drop.rc; do sleep 0.2; done &&
+	cat drop.err &&
+	test "$(cat drop.rc)" = 1 &&
+	grep "^warning: target .drop. (series): boot: host .\(.*\).: ssh failed (the connection was refused or dropped): .*; ran on host .\(.*\). instead$" drop.err >w &&
+	a=$(sed "s/.*: host .\([^ ]*\).: ssh failed.*/\1/" w) &&
+	b=$(sed "s/.*; ran on host .\([^ ]*\). instead$/\1/" w) &&
+	test "$a" != "$b" &&
+	r=res-drop/test/drop/series/result.json &&
+	jq -r ".verdict, .host" $r >actual &&
+	printf "hung\n%s\n" "$b" >expect &&
+	test_cmp expect actual &&
+	{ ! test -d /proc/$first || grep -q ") Z" /proc/$first/stat; }
+'
+
 test_done

@@ -726,8 +726,8 @@ static int stream_loop(struct stream *st, struct child_process *cp, int log_fd)
 static bool remote_failed(struct guest_run *run,
 			  const struct guest_boot_opts *o, int ret)
 {
-	if (ret < 0 || run->signal)
-		remote_kill(o->remote);
+	if (ret < 0 || run->signal || run->exit_code == 255)
+		remote_kill(o->remote); /* a dropped session leaves QEMU */
 	if (ret < 0 || run->signal || run->exit_code != 255)
 		return false;
 	run->host_failed = true;

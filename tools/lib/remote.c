@@ -130,8 +130,8 @@ static void split_words(struct strvec *out, const char *s)
 void remote_ssh_args(struct strvec *out, const struct remote *r)
 {
 	strvec_pushl(out, "ssh", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
-		     "-o", "ServerAliveInterval=15", "-o",
-		     "ServerAliveCountMax=4", NULL);
+		     "-o", "ConnectTimeout=30", "-o", "ServerAliveInterval=15",
+		     "-o", "ServerAliveCountMax=4", NULL);
 	if (r->host->port) {
 		strvec_push(out, "-p");
 		strvec_pushf(out, "%u", r->host->port);

@@ -31,8 +31,10 @@
  * local ssh leaves a remote command without a terminal running.
  *
  * ssh is run with BatchMode=yes (never a password prompt), LogLevel=ERROR
- * (no "Permanently added" lines in the console) and keepalives, so that
- * a host that vanishes mid-run ends ssh with status 255. ssh's 255 is
+ * (no "Permanently added" lines in the console), ConnectTimeout=30 and
+ * keepalives, so that a host that vanishes mid-run ends ssh with status
+ * 255 (and a session that dropped has its QEMU killed, if the host
+ * answers again). ssh's 255 is
  * how a host failure is told from QEMU's own exit: it makes the run an
  * error naming the host, and the caller (testrun.c) retries the kernel
  * on another host.

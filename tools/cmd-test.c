@@ -313,9 +313,8 @@ static void host_done(void *data, size_t i)
 		return;
 	}
 	progress("%s (%s): %s on '%s' in %.0f s (boot to first test %.1f s)",
-		 k->target, k->variant,
-		 selftest_run_verdict(r), r->host, r->total_s,
-		 r->boots_nr ? r->boots[0].first_test_s : -1.0);
+		 k->target, k->variant, selftest_run_verdict(r), r->host,
+		 r->total_s, r->boots_nr ? r->boots[0].first_test_s : -1.0);
 }
 
 static void boot_all(struct test_cmd *c, const struct selftest_set *set)

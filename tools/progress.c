@@ -70,6 +70,6 @@ void progress_test(void *data, const struct selftest_run *r,
 			 selftest_status_name(res->status));
 	else
 		progress("[%zu/%zu] %s (%s): %s ... %.0f s %s", t->current + 1,
-			 t->total, r->target, r->variant, res->name,
-			 p->seconds, selftest_status_name(res->status));
+			 t->total, r->target, r->variant, res->name, p->seconds,
+			 selftest_status_name(res->status));
 }

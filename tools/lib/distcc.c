@@ -124,8 +124,8 @@ static bool answers(const char *host, unsigned port, unsigned timeout_ms,
 	}
 	*why = "no answer";
 	for (struct addrinfo *a = res; a && !ok; a = a->ai_next) {
-		int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
-						      SOCK_NONBLOCK,
+		int fd = socket(a->ai_family,
+				a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
 				a->ai_protocol);
 		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 		int err = 0;
@@ -274,15 +274,16 @@ void distcc_count_log(struct distcc_counts *c, const char *path)
 
 json_t *distcc_to_json(const struct distcc *d, const struct distcc_counts *c)
 {
-	json_t *o = json_object(), *hosts = json_array(), *units = json_object();
+	json_t *o = json_object(), *hosts = json_array(),
+	       *units = json_object();
 	json_t *w = json_array();
 
 	for (size_t i = 0; i < d->nr; i++)
-		json_array_append_new(
-			hosts, json_pack("{s:s, s:i, s:b}", "host",
-					 d->hosts[i].token, "slots",
-					 (int)d->hosts[i].slots, "up",
-					 d->hosts[i].up));
+		json_array_append_new(hosts,
+				      json_pack("{s:s, s:i, s:b}", "host",
+						d->hosts[i].token, "slots",
+						(int)d->hosts[i].slots, "up",
+						d->hosts[i].up));
 	for (size_t i = 0; c && i < c->nr; i++)
 		json_object_set_new(units, c->v[i].host,
 				    json_integer(c->v[i].units));
@@ -290,8 +291,7 @@ json_t *distcc_to_json(const struct distcc *d, const struct distcc_counts *c)
 		json_array_append_new(w, json_string(d->warnings.v[i]));
 	json_object_set_new(o, "hosts", hosts);
 	json_object_set_new(o, "units", units);
-	json_object_set_new(o, "fallbacks",
-			    json_integer(c ? c->fallbacks : 0));
+	json_object_set_new(o, "fallbacks", json_integer(c ? c->fallbacks : 0));
 	json_object_set_new(o, "warnings", w);
 	return o;
 }

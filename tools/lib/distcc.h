@@ -53,8 +53,8 @@ struct distcc {
 	struct strvec warnings; /* one line each, for the record and stderr */
 };
 
-#define DISTCC_INIT                                         \
-	{                                                   \
+#define DISTCC_INIT                                             \
+	{                                                       \
 		.options = STRVEC_INIT, .warnings = STRVEC_INIT \
 	}
 
@@ -94,7 +94,10 @@ struct distcc_counts {
 	size_t fallbacks; /* "failed to distribute ..., running locally" */
 };
 
-#define DISTCC_COUNTS_INIT { 0 }
+#define DISTCC_COUNTS_INIT \
+	{                  \
+		0          \
+	}
 
 void distcc_counts_release(struct distcc_counts *c);
 

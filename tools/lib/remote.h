@@ -54,7 +54,10 @@ struct remote_host {
 	unsigned port; /* 0: ssh's own */
 };
 
-#define REMOTE_HOST_INIT { 0 }
+#define REMOTE_HOST_INIT \
+	{                \
+		0        \
+	}
 
 /*
  * Parse "[user@]host" or "ssh://[user@]host[:port]". Returns 0, or -1

@@ -726,10 +726,11 @@ int selftest_run(struct selftest_run *r, const struct selftest_set *set,
 	if (o->host) {
 		rem.host = o->host;
 		rem.ssh_options = o->ssh_options;
-		rem.dir = remote_dir = xstrfmt(
-			"%s/%s/%s",
-			o->remote_dir ? o->remote_dir : ".cache/backport-remote",
-			r->target, r->variant);
+		rem.dir = remote_dir = xstrfmt("%s/%s/%s",
+					       o->remote_dir ?
+						       o->remote_dir :
+						       ".cache/backport-remote",
+					       r->target, r->variant);
 		r->host = xstrdup(o->host->spec);
 	}
 	if (boot_loop(r, set, o, initrd, console_log, o->host ? &rem : NULL) <

@@ -247,8 +247,11 @@ int testrun_boot_hosts(struct testrun *t, const struct selftest_set *set,
 		       void (*done)(void *data, size_t i), void *data,
 		       volatile sig_atomic_t *interrupted)
 {
-	struct hosts_run hr = { .t = t, .set = set, .opts = opts,
-				.done = done, .data = data,
+	struct hosts_run hr = { .t = t,
+				.set = set,
+				.opts = opts,
+				.done = done,
+				.data = data,
 				.interrupted = interrupted };
 	size_t n = t->hosts_nr;
 	struct host_worker *w = xcalloc(n, sizeof(*w));

@@ -577,11 +577,6 @@ static unsigned line_count(const char *path)
 	return n;
 }
 
-/*
- * Ship the kernel and the initramfs to the remote host; the boots use
- * the copies there, the host's TSC and, when asked to choose, its KVM.
- * The paths there are kept in `paths`, which `bo` borrows.
- */
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -589,6 +584,11 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/*
+ * Ship the kernel and the initramfs to the remote host; the boots use
+ * the copies there, the host's TSC and, when asked to choose, its KVM.
+ * The paths there are kept in `paths`, which `bo` borrows.
+ */
 static int ship(struct selftest_run *r, const struct remote *rem,
 		struct guest_boot_opts *bo, struct strvec *paths)
 {

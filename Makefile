@@ -115,6 +115,7 @@ UNIT_TESTS += test-ktap
 UNIT_TESTS += test-locate
 UNIT_TESTS += test-mail
 UNIT_TESTS += test-patch
+UNIT_TESTS += test-remote
 UNIT_TESTS += test-review
 UNIT_TESTS += test-selftest
 UNIT_TESTS += test-fuzz-regress

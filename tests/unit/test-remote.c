@@ -70,8 +70,8 @@ static void test_ssh_args(void **state)
 
 static void test_command_line(void **state)
 {
-	const char *argv[] = { "qemu", "-append", "console=ttyS0 x='y'",
-			       "", NULL };
+	const char *argv[] = { "qemu", "-append", "console=ttyS0 x='y'", "",
+			       NULL };
 	struct remote_host h = REMOTE_HOST_INIT;
 	struct remote r = { &h, NULL, "/tmp/it's" };
 	struct strvec sv = STRVEC_INIT;

@@ -112,4 +112,9 @@ test_expect_success 'no distcc hosts: no distcc record, as before' '
 	jq -e "has(\"distcc\") | not" plainres/build/linux-9.9.y/baseline/build.json
 '
 
+# Also after a failure (sharness cleans up only after success).
+test_expect_success 'stop the daemons' '
+	stop_daemon "$D"
+'
+
 test_done

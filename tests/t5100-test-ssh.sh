@@ -208,4 +208,9 @@ test_expect_success SSHD,QEMU 'a host that drops mid-run: the kernel runs on the
 	{ ! test -d /proc/$first || grep -q ") Z" /proc/$first/stat; }
 '
 
+# Also after a failure (sharness cleans up only after success).
+test_expect_success 'stop the daemons' '
+	stop_daemon "$S"
+'
+
 test_done

@@ -102,4 +102,9 @@ test_expect_success SSHD,DISTCC,QEMU 'a test host that refuses: an error cell na
 	grep "host .$(cat refused).: cannot reach it: .*Connection refused; no ssh host left to run it" reason
 '
 
+# Also after a failure (sharness cleans up only after success).
+test_expect_success 'stop the daemons' '
+	stop_daemon "$S" && stop_daemon "$D"
+'
+
 test_done

@@ -84,6 +84,22 @@ test_expect_success DISTCC 'DISTCC_HOSTS with a host that is down: left out, war
 	test_cmp expect actual
 '
 
+# The user's config: its [build] (and [test]) only, under the matrix's.
+test_expect_success DISTCC 'the hosts from the user config' '
+	cat >user.config <<-EOF &&
+	[build]
+		distcc-hosts = $(cat host)
+	[config "toy"]
+		base = no-such-config
+	EOF
+	rm -rf "$BACKPORT_CACHE_DIR/builds" &&
+	BACKPORT_CONFIG="$PWD/user.config" CCACHE_RECACHE=1 backport build \
+		--matrix env.conf --baseline-only --force >out 2>err &&
+	grep "^linux-9.9.y  *baseline  *built" out &&
+	b=results/build/linux-9.9.y/baseline/build.json &&
+	test "$(jq -r ".distcc.units[\"$(cat host)\"]" $b)" = 3
+'
+
 test_expect_success DISTCC 'the daemon stopped: built locally, with a warning' '
 	stop_daemon "$D" &&
 	rm -rf "$BACKPORT_CACHE_DIR/builds" &&

@@ -65,6 +65,15 @@ test_expect_success SSHD 'a host that refuses the connection: an error naming it
 	grep "^fatal: target .one. (series): host .$(cat refused).: cannot reach it: ssh: connect to host 127.0.0.1 port [0-9]*: Connection refused; no ssh host left to run it$" err
 '
 
+test_expect_success SSHD 'the test hosts from the user config' '
+	sed -n "/^\[test\]/,\$p" refused.conf >user.config &&
+	test_expect_code 128 env BACKPORT_CONFIG="$PWD/user.config" \
+		backport test --matrix local.conf --target one \
+		--kernel /dev/null --selftests tests --results res-user \
+		>out 2>err &&
+	grep "^fatal: target .one. (series): host .$(cat refused).: cannot reach it: " err
+'
+
 test_expect_success SSHD,QEMU 'the same kernel, here and through ssh' '
 	test_expect_code 1 backport test --matrix local.conf --target one \
 		--kernel "$KERNEL" --selftests tests --results res-local \

@@ -2,6 +2,7 @@
 #ifndef BACKPORT_MATRIX_H
 #define BACKPORT_MATRIX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -63,6 +64,7 @@ struct matrix_entry {
 	char *sub;	/* "" when the section has none */
 	char *key;	/* lower case */
 	char *value;
+	bool user;	/* from the user's config, not the matrix */
 };
 
 struct matrix {
@@ -109,8 +111,19 @@ int matrix_load(struct matrix *m, const char *path);
 /*
  * Only read `path`'s values into m->entries (the one reader of the
  * file); nothing is interpreted. Returns 0, or -1 with an error.
+ *
+ * The user's config (matrix_user_config_path(), git-config syntax) is
+ * read first, its [build] and [test] sections only: where the build
+ * and test hosts of this user are (distcc.h, remote.h). The matrix's
+ * own values come after, and win.
  */
 int matrix_read(struct matrix *m, const char *path);
+
+/*
+ * The user's config: $BACKPORT_CONFIG (empty: none), else
+ * $HOME/.config/backport/config. NULL when none; caller frees.
+ */
+char *matrix_user_config_path(void);
 
 /* The last value of section.sub.key (sub "" for none), or NULL. */
 const char *matrix_get(const struct matrix *m, const char *section,

@@ -52,15 +52,22 @@ int remote_hosts_from_matrix(struct remote_host **hosts, size_t *nr,
 			     const struct matrix *m)
 {
 	size_t alloc = 0;
+	bool in_matrix = false;
 
 	*hosts = NULL;
 	*nr = 0;
+	/* The matrix's hosts, if it names any, replace the user's. */
+	for (size_t i = 0; i < m->entries_nr; i++)
+		in_matrix |= !m->entries[i].user &&
+			     !strcmp(m->entries[i].section, "test") &&
+			     !*m->entries[i].sub &&
+			     !strcmp(m->entries[i].key, "hosts");
 	for (size_t i = 0; i < m->entries_nr; i++) {
 		const struct matrix_entry *e = &m->entries[i];
 		const char *s = e->value;
 
 		if (strcmp(e->section, "test") || *e->sub ||
-		    strcmp(e->key, "hosts"))
+		    strcmp(e->key, "hosts") || (e->user && in_matrix))
 			continue;
 		if (!*s) {
 			remote_hosts_free(*hosts, *nr);

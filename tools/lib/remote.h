@@ -68,7 +68,8 @@ void remote_host_release(struct remote_host *h);
 
 /*
  * The [test] hosts of the matrix `m` (each `hosts` value adds, split at
- * blanks; an empty one clears) into *hosts (caller frees with
+ * blanks; an empty one clears; the matrix's replace those of the user's
+ * config, matrix.h) into *hosts (caller frees with
  * remote_hosts_free()). Returns 0, or -1 with an error naming the host.
  */
 struct matrix;

@@ -4,7 +4,7 @@
 set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 rc=0
-for b in trees apply queue corpus build test; do
+for b in trees apply queue corpus build test hosts; do
 	[ -f "$dir/$b.sh" ] || continue
 	echo "== bench/$b.sh"
 	sh "$dir/$b.sh" || rc=1

@@ -44,7 +44,8 @@ static const char build_usage[] =
 	"  --matrix <file>       the matrix (default: matrix/default.conf)\n"
 	"  --repo <path>         the repository (default: the matrix's)\n"
 	"  --results <dir>       where logs and build.json go (results)\n"
-	"  -j, --jobs <n>        make jobs shared by all builds (2)\n"
+	"  -j, --jobs <n>        make jobs shared by all builds (2; with\n"
+	"                        distcc hosts, their slots)\n"
 	"  --parallel <n>        branches built at once (1)\n"
 	"  --timeout <seconds>   per make invocation (default: none)\n"
 	"  --force               build even when the artefact exists\n"
@@ -55,6 +56,7 @@ struct build_cmd {
 	struct common_opts co;
 	const char *config;
 	bool baseline_only;
+	bool jobs_given;
 	struct kbuild_opts opts;
 };
 
@@ -72,6 +74,7 @@ static int build_option(void *data, int ch, const char *arg)
 	case 'j':
 		c->opts.jobs = options_number(build_usage, "--jobs", arg, 1,
 					      1024);
+		c->jobs_given = true;
 		return 0;
 	case 'P':
 		c->opts.parallel = options_number(build_usage, "--parallel",
@@ -191,6 +194,7 @@ int cmd_build(int argc, char **argv)
 			       .opts = KBUILD_OPTS_INIT };
 	struct kbuild_config cfg = KBUILD_CONFIG_INIT;
 	struct setup st = SETUP_INIT;
+	struct strvec warnings = STRVEC_INIT;
 	struct kbuild_job *jobs;
 	size_t nr;
 	bool failed = false;
@@ -216,8 +220,14 @@ int cmd_build(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
+	c.opts.distcc_hosts = matrix_distcc_hosts(&st.matrix);
+	c.opts.jobs_from_hosts = !c.jobs_given;
+	c.opts.warnings = &warnings;
 	if (kbuild_run(jobs, nr, st.repo_path, &cfg, &c.opts) < 0)
 		die("%s", error_last());
+	for (size_t i = 0; i < warnings.nr; i++)
+		warning("%s", warnings.v[i]);
+	strvec_clear(&warnings);
 	for (size_t i = 0; i < nr; i++)
 		failed |= jobs[i].verdict != KBUILD_BUILT;
 	if (c.co.format == FORMAT_JSON)

@@ -71,6 +71,7 @@ struct run {
 	struct common_opts co;
 	bool no_build, no_test, no_cache;
 	unsigned jobs;
+	bool jobs_given;
 	struct setup st;
 	char *run_dir;
 	struct cell *cells;
@@ -80,6 +81,9 @@ struct run {
 	char *cfg_error;
 	struct selftest_set set;
 	char *set_error;
+	/* [test] hosts: where the kernels boot, over ssh; none: here. */
+	struct remote_host *hosts;
+	size_t hosts_nr;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -106,6 +110,7 @@ static int run_option(void *data, int ch, const char *arg)
 		return 0;
 	case 'j':
 		r->jobs = options_number(run_usage, "--jobs", arg, 1, 1024);
+		r->jobs_given = true;
 		return 0;
 	}
 	return -1;
@@ -345,6 +350,7 @@ static void build_series(struct run *r, const char *series)
 {
 	struct strvec targets = STRVEC_INIT, one = STRVEC_INIT;
 	struct kbuild_opts o = KBUILD_OPTS_INIT;
+	struct strvec warnings = STRVEC_INIT;
 	char *root = series_root(r, series);
 	struct kbuild_job *jobs = NULL;
 	size_t nr = 0;
@@ -363,6 +369,9 @@ static void build_series(struct run *r, const char *series)
 	}
 	o.results = root;
 	o.jobs = r->jobs;
+	o.jobs_from_hosts = !r->jobs_given;
+	o.distcc_hosts = matrix_distcc_hosts(&r->st.matrix);
+	o.warnings = &warnings;
 	o.force = r->no_cache;
 	o.progress = quiet ? NULL : progress_build;
 	o.interrupted = &interrupted;
@@ -370,7 +379,10 @@ static void build_series(struct run *r, const char *series)
 		 targets.nr == 1 ? "" : "s");
 	if (kbuild_run(jobs, nr, r->st.repo_path, &r->cfg, &o) < 0)
 		build_errors(r, series, jobs, nr, &targets, error_last());
+	for (size_t i = 0; i < warnings.nr; i++)
+		warning("%s", warnings.v[i]);
 out:
+	strvec_clear(&warnings);
 	buildplan_release(jobs, nr);
 	strvec_clear(&targets);
 	strvec_clear(&one);
@@ -394,14 +406,53 @@ static void add_kernels(struct testrun *t, const char *target,
 	results_build_release(&s);
 }
 
+struct hosts_done {
+	struct run *r;
+	const char *series;
+	struct testrun *t;
+};
+
+/* A kernel finished on an ssh host (testrun_boot_hosts()). */
+static void host_done(void *data, size_t i)
+{
+	struct hosts_done *d = data;
+	const struct testrun_kernel *k = &d->t->k[i];
+
+	if (!k->ran) {
+		cell_error(find_cell(d->r, d->series, k->target), "test",
+			   k->error);
+		return;
+	}
+	for (size_t h = 0; h < k->host_errors.nr; h++)
+		warning("%s; ran on host '%s' instead", k->host_errors.v[h],
+			k->run.host);
+	progress("%s (%s): %s on '%s' in %.0f s", k->target, k->variant,
+		 selftest_run_verdict(&k->run), k->run.host, k->run.total_s);
+}
+
 static void boot_kernels(struct run *r, const char *series,
 			 struct testrun *t)
 {
 	struct selftest_opts o = SELFTEST_OPTS_INIT;
 	struct progress_test pt = { 0, t->nr };
+	struct hosts_done d = { r, series, t };
 
 	o.progress = progress_test;
 	o.data = &pt;
+	o.ssh_options = matrix_get(&r->st.matrix, "test", "", "ssh-options");
+	o.remote_dir = matrix_get(&r->st.matrix, "test", "", "remote-dir");
+	t->hosts = r->hosts;
+	t->hosts_nr = r->hosts_nr;
+	if (r->hosts_nr) {
+		pt.total = 0;
+		o.accel = GUEST_ACCEL_AUTO; /* each host's /dev/kvm decides */
+		progress("booting %zu kernel%s on %zu ssh host%s", t->nr,
+			 t->nr == 1 ? "" : "s", r->hosts_nr,
+			 r->hosts_nr == 1 ? "" : "s");
+		testrun_boot_hosts(t, &r->set, &o, host_done, &d, &interrupted);
+		error_clear();
+		return;
+	}
 	for (size_t i = 0; i < t->nr && !interrupted; i++) {
 		const struct testrun_kernel *k = &t->k[i];
 
@@ -612,7 +663,9 @@ static void load_steps(struct run *r)
 	    kbuild_config_from_matrix(&r->cfg, &r->st.matrix, NULL) < 0)
 		r->cfg_error = xstrdup(error_last());
 	if (!r->no_test &&
-	    selftest_set_from_matrix(&r->set, &r->st.matrix, NULL) < 0)
+	    (selftest_set_from_matrix(&r->set, &r->st.matrix, NULL) < 0 ||
+	     remote_hosts_from_matrix(&r->hosts, &r->hosts_nr,
+				      &r->st.matrix) < 0))
 		r->set_error = xstrdup(error_last());
 	error_clear();
 }
@@ -695,6 +748,7 @@ static void release(struct run *r)
 	selftest_set_release(&r->set);
 	free(r->cfg_error);
 	free(r->set_error);
+	remote_hosts_free(r->hosts, r->hosts_nr);
 	free(r->run_dir);
 	setup_release(&r->st);
 	common_opts_release(&r->co);

@@ -32,7 +32,9 @@ static const char test_usage[] =
 	"unpatched baseline, from 'backport build'), run the matrix's\n"
 	"selftest set, and classify each test: pass, fail, skip, timeout,\n"
 	"crash, flaky; against the baseline: regression, fixed,\n"
-	"still-failing. Results go to results/test/<target>/.\n"
+	"still-failing. Results go to results/test/<target>/. With the\n"
+	"matrix's [test] hosts, the kernels boot on those hosts over ssh,\n"
+	"one at a time on each, all hosts at once.\n"
 	"\n"
 	"  --series <name>        only the builds of this series\n"
 	"  --branch <b>[@<rev>]   a target (repeatable; default: every\n"
@@ -277,8 +279,8 @@ static enum guest_accel resolve_accel(struct test_cmd *c)
 	char *dir = xstrfmt("%s/test", c->co.results), *why = NULL;
 	enum guest_accel a = c->accel;
 
-	if (a != GUEST_ACCEL_AUTO)
-		goto out;
+	if (a != GUEST_ACCEL_AUTO || c->run.hosts_nr)
+		goto out; /* on ssh hosts: each host's /dev/kvm decides */
 	if (mkdir_p(dir, 0755) < 0)
 		die("%s", error_last());
 	bo.qemu = c->opts.qemu;
@@ -296,13 +298,45 @@ out:
 	return a;
 }
 
+/* A kernel finished on an ssh host (testrun_boot_hosts()): say so. */
+static void host_done(void *data, size_t i)
+{
+	struct test_cmd *c = data;
+	const struct testrun_kernel *k = &c->run.k[i];
+	const struct selftest_run *r = &k->run;
+
+	for (size_t h = 0; k->ran && h < k->host_errors.nr; h++)
+		warning("%s; ran on host '%s' instead", k->host_errors.v[h],
+			r->host);
+	if (!k->ran) {
+		/* The last is in k->error, which the caller dies with. */
+		for (size_t h = 0; h + 1 < k->host_errors.nr; h++)
+			error("%s", k->host_errors.v[h]);
+		return;
+	}
+	progress("%s (%s): %s on '%s' in %.0f s (boot to first test %.1f s)",
+		 k->target, k->variant, selftest_run_verdict(r), r->host,
+		 r->total_s, r->boots_nr ? r->boots[0].first_test_s : -1.0);
+}
+
 static void boot_all(struct test_cmd *c, const struct selftest_set *set)
 {
 	struct progress_test pt = { 0, c->run.nr };
 
 	c->opts.progress = progress_test;
 	c->opts.data = &pt;
-	for (size_t i = 0; i < c->run.nr; i++) {
+	if (c->run.hosts_nr) {
+		pt.total = 0;
+		progress("booting %zu kernel%s on %zu ssh host%s, %zu test%s "
+			 "each",
+			 c->run.nr, c->run.nr == 1 ? "" : "s", c->run.hosts_nr,
+			 c->run.hosts_nr == 1 ? "" : "s", set->nr,
+			 set->nr == 1 ? "" : "s");
+		if (testrun_boot_hosts(&c->run, set, &c->opts, host_done, c,
+				       NULL) < 0)
+			die("%s", error_last());
+	}
+	for (size_t i = 0; i < c->run.nr && !c->run.hosts_nr; i++) {
 		const struct testrun_kernel *k = &c->run.k[i];
 		const struct selftest_run *r = &k->run;
 
@@ -468,6 +502,8 @@ int cmd_test(int argc, char **argv)
 			      .run = TESTRUN_INIT };
 	struct selftest_set set = SELFTEST_SET_INIT;
 	struct matrix m = MATRIX_INIT;
+	struct remote_host *hosts;
+	size_t hosts_nr;
 	char *matrix_path;
 	int ret;
 
@@ -476,11 +512,18 @@ int cmd_test(int argc, char **argv)
 	if (matrix_read(&m, matrix_path) < 0 ||
 	    selftest_set_from_matrix(&set, &m, c.set) < 0)
 		die("%s", error_last());
+	if (remote_hosts_from_matrix(&hosts, &hosts_nr, &m) < 0)
+		die("%s", error_last());
+	c.run.hosts = hosts;
+	c.run.hosts_nr = hosts_nr;
+	c.opts.ssh_options = matrix_get(&m, "test", "", "ssh-options");
+	c.opts.remote_dir = matrix_get(&m, "test", "", "remote-dir");
 	collect_kernels(&c);
 	c.opts.accel = resolve_accel(&c);
 	boot_all(&c, &set);
 	ret = report(&c);
 	testrun_release(&c.run);
+	remote_hosts_free(hosts, hosts_nr);
 	selftest_set_release(&set);
 	matrix_release(&m);
 	free(matrix_path);

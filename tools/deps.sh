@@ -70,7 +70,7 @@ apt-get install -y -q --no-install-recommends \
 if [ "${BACKPORT_DEPS:-full}" != minimal ]; then
 	apt-get install -y -q --no-install-recommends \
 		bc bison flex libelf-dev libssl-dev cpio kmod rsync ccache \
-		busybox-static chromium
+		busybox-static chromium distcc openssh-server openssh-client
 	apt-get install -y -q --no-install-recommends -t $bpo \
 		qemu-system-x86
 fi

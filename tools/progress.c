@@ -64,7 +64,12 @@ void progress_test(void *data, const struct selftest_run *r,
 	if (p->started || p->number < 1 || p->number > r->nr)
 		return;
 	res = &r->results[p->number - 1];
-	progress("[%zu/%zu] %s (%s): %s ... %.0f s %s", t->current + 1,
-		 t->total, r->target, r->variant, res->name, p->seconds,
-		 selftest_status_name(res->status));
+	if (!t->total) /* kernels on several hosts at once: no index */
+		progress("%s (%s): %s ... %.0f s %s", r->target, r->variant,
+			 res->name, p->seconds,
+			 selftest_status_name(res->status));
+	else
+		progress("[%zu/%zu] %s (%s): %s ... %.0f s %s", t->current + 1,
+			 t->total, r->target, r->variant, res->name, p->seconds,
+			 selftest_status_name(res->status));
 }

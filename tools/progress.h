@@ -15,7 +15,7 @@ void progress_build(const struct kbuild_progress *p, void *data);
 
 /* selftest_opts.progress: a line per test finished ("[i/n]" from data). */
 struct progress_test {
-	size_t current, total;
+	size_t current, total; /* total 0: no "[current/total]" */
 };
 void progress_test(void *data, const struct selftest_run *r,
 		   const struct guest_progress *p);

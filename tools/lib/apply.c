@@ -437,11 +437,10 @@ static size_t pool_next(struct apply_pool *p)
 static void *pool_worker(void *arg)
 {
 	struct apply_pool *p = arg;
-	struct strbuf err = STRBUF_INIT;
 	git_repository *repo = NULL;
 	size_t i;
 
-	error_use_buffer(&err);
+	/* The error state is the thread's own (error.h). */
 	if (git_repository_open(&repo, p->path) < 0 ||
 	    (p->in_memory && apply_objects_in_memory(repo) < 0)) {
 		error_git("cannot open '%s'", p->path);
@@ -457,8 +456,7 @@ static void *pool_worker(void *arg)
 		}
 out:
 	git_repository_free(repo);
-	error_use_buffer(NULL);
-	strbuf_release(&err);
+	error_clear();
 	return NULL;
 }
 

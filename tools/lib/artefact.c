@@ -90,6 +90,8 @@ json_t *kbuild_job_to_json(const struct kbuild_job *j, bool for_results)
 				json_real((long)(j->seconds[s] * 10) / 10.0));
 	json_object_set_new(o, "seconds", sec);
 	json_object_set_new(o, "objects", json_integer(j->objects));
+	if (j->distcc)
+		json_object_set(o, "distcc", j->distcc);
 	if (for_results && j->results) {
 		json_object_set_new(o, "cached", json_boolean(j->cached));
 		json_object_set_new(o, "results", json_string(j->results));
@@ -150,6 +152,11 @@ int artefact_from_record(struct kbuild_job *j, const char *path)
 			strvec_push(&j->selftests_failed, json_string_value(x));
 	}
 	j->objects = json_integer_value(json_object_get(o, "objects"));
+	v = json_object_get(o, "distcc");
+	if (json_is_object(v)) {
+		json_decref(j->distcc);
+		j->distcc = json_incref(v);
+	}
 	v = json_object_get(o, "seconds");
 	for (int s = KBUILD_STEP_CONFIG; s < KBUILD_STEP_DONE; s++)
 		j->seconds[s] = json_number_value(

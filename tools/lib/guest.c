@@ -715,6 +715,25 @@ out:
 	return v;
 }
 
+/*
+ * After a boot over ssh: QEMU there ends with what we killed here, and
+ * ssh's status 255 is the host failing (refused, dropped), an error.
+ */
+static bool remote_failed(struct guest_run *run,
+			  const struct guest_boot_opts *o, int ret)
+{
+	if (ret < 0 || run->signal || run->exit_code == 255)
+		remote_kill(o->remote); /* a dropped session leaves QEMU */
+	if (ret < 0 || run->signal || run->exit_code != 255)
+		return false;
+	run->host_failed = true;
+	error_set("host '%s': ssh failed (the connection was refused or "
+		  "dropped): %s",
+		  o->remote->host->spec,
+		  run->detail ? run->detail : "ssh exited with status 255");
+	return true;
+}
+
 int guest_boot(struct guest_run *run, const struct guest_boot_opts *o)
 {
 	struct stream st = {
@@ -734,11 +753,18 @@ int guest_boot(struct guest_run *run, const struct guest_boot_opts *o)
 	}
 	st.start = st.last_event = now_s();
 	st.last_result = o->first ? o->first - 1 : 0;
-	strvec_pushv(&cp.args, (const char *const *)run->argv.v);
+	if (o->remote)
+		remote_wrap(&cp.args, o->remote,
+			    (const char *const *)run->argv.v,
+			    o->timeout_s ? o->timeout_s + 60 : 0);
+	else
+		strvec_pushv(&cp.args, (const char *const *)run->argv.v);
 	cp.stream = true;
 	if (start_command(&cp) < 0)
 		goto out;
 	ret = stream_loop(&st, &cp, log_fd);
+	if (o->remote && remote_failed(run, o, ret))
+		ret = -1;
 	console_scanner_finish(&run->console);
 	ktap_parser_finish(&st.kp, &run->ktap);
 	run->total_s = now_s() - st.start;

@@ -7,6 +7,7 @@
 
 #include "lib/console.h"
 #include "lib/ktap.h"
+#include "lib/remote.h"
 #include "util/strvec.h"
 
 /*
@@ -142,6 +143,13 @@ struct guest_boot_opts {
 	/* Called for each test start and result; may be NULL. */
 	void (*progress)(void *data, const struct guest_progress *p);
 	void *data;
+	/*
+	 * QEMU on another host over ssh (remote.h), kernel and initrd
+	 * being paths there; NULL: here. The console is read the same.
+	 * ssh failing (status 255: refused, dropped) is an error naming
+	 * the host, with run->host_failed set.
+	 */
+	const struct remote *remote;
 };
 
 #define GUEST_BOOT_OPTS_INIT                                            \
@@ -161,6 +169,7 @@ struct guest_run {
 	struct ktap_test ktap; /* the root; subtests are the tests */
 	struct console_scanner console;
 	struct strvec argv; /* the QEMU command line used */
+	bool host_failed; /* the remote host failed: try another */
 };
 
 #define GUEST_RUN_INIT                                                   \

@@ -10,6 +10,7 @@
 #include <git2.h>
 #include <jansson.h>
 
+#include "lib/distcc.h"
 #include "lib/kbuild.h"
 #include "util/strvec.h"
 
@@ -45,6 +46,9 @@ struct kbuild_run {
 	const char *repo_path;
 	char *cache;
 	char *toolchain;
+	/* The distcc hosts, probed; distcc_env NULL: none usable. */
+	struct distcc distcc;
+	char *distcc_env;
 	struct kbuild_job *jobs;
 	size_t nr;
 	/* Groups of jobs by branch: [start, end) of each. */
@@ -52,6 +56,7 @@ struct kbuild_run {
 	size_t groups;
 	size_t next_group;
 	/* The jobserver: a pipe of jobs-1 tokens and our implicit slot. */
+	unsigned jobs_nr;
 	int js[2];
 	bool implicit_free;
 	pthread_mutex_t lock;

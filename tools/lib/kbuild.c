@@ -91,6 +91,7 @@ void kbuild_job_release(struct kbuild_job *j)
 	free(j->error);
 	free(j->config);
 	free(j->toolchain);
+	json_decref(j->distcc);
 	kbuild_job_init(j);
 }
 
@@ -172,15 +173,22 @@ int kbuild_job_error_last(struct kbuild_job *j, const char *what)
 	return -1;
 }
 
-static void make_env(struct kbuild_run *r, struct child_process *cp)
+static void make_env(struct kbuild_run *r, struct kbuild_job *j,
+		     struct child_process *cp)
 {
 	strvec_pushf(&cp->env, "MAKEFLAGS= -j%u --jobserver-auth=%d,%d",
-		     r->opts->jobs, r->js[0], r->js[1]);
+		     r->jobs_nr, r->js[0], r->js[1]);
 	strvec_push(&cp->env, "MAKELEVEL");
 	strvec_push(&cp->env, "MFLAGS");
 	strvec_push(&cp->env, "MAKEOVERRIDES");
 	strvec_pushf(&cp->env, "CCACHE_DIR=%s/ccache", r->cache);
 	strvec_push(&cp->env, "CCACHE_NOHASHDIR=1");
+	if (r->distcc_env) {
+		strvec_push(&cp->env, "CCACHE_PREFIX=distcc");
+		strvec_pushf(&cp->env, "DISTCC_HOSTS=%s", r->distcc_env);
+		strvec_pushf(&cp->env, "DISTCC_DIR=%s/distcc", r->cache);
+		strvec_pushf(&cp->env, "DISTCC_LOG=%s/distcc.log", j->results);
+	}
 	strvec_push(&cp->env, "KBUILD_BUILD_TIMESTAMP=@0");
 	strvec_push(&cp->env, "KBUILD_BUILD_USER=backport");
 	strvec_push(&cp->env, "KBUILD_BUILD_HOST=backport");
@@ -205,7 +213,8 @@ void kbuild_append_log(const char *log, const struct strvec *args)
 
 /* The logs and the record of a build in its results directory. */
 static const char *const step_logs[] = { "config.log", "kernel.log",
-					 "selftests.log", "build.json" };
+					 "selftests.log", "distcc.log",
+					 "build.json" };
 
 /*
  * Run one command of a step, its output appended to the step's log.
@@ -223,7 +232,7 @@ int kbuild_run_step(struct worker *w, struct kbuild_job *j,
 	cp->log_path = w->log;
 	cp->keep_fd = w->lock_fd;
 	cp->timeout_ms = r->opts->timeout_ms;
-	make_env(r, cp);
+	make_env(r, j, cp);
 	kbuild_append_log(w->log, &cp->args);
 	pthread_mutex_unlock(&kbuild_error_lock);
 	implicit = acquire_slot(r);
@@ -455,6 +464,52 @@ out:
 	return ret;
 }
 
+/* build.json's "distcc": the hosts and who compiled what. */
+static void record_distcc(struct kbuild_run *r, struct kbuild_job *j)
+{
+	struct distcc_counts c = DISTCC_COUNTS_INIT;
+	char *log;
+
+	if (!r->distcc.nr)
+		return;
+	log = xstrfmt("%s/distcc.log", j->results);
+	distcc_count_log(&c, log);
+	json_decref(j->distcc);
+	j->distcc = distcc_to_json(&r->distcc, &c);
+	distcc_counts_release(&c);
+	free(log);
+}
+
+/*
+ * The distcc hosts of opts->distcc_hosts that answer, and -j from their
+ * slots. Hosts that are down are warnings; none left: a local build.
+ */
+static int setup_distcc(struct kbuild_run *r, unsigned *jobs)
+{
+	const struct kbuild_opts *o = r->opts;
+	char *dir;
+	int ret;
+
+	if (!o->distcc_hosts || !*o->distcc_hosts)
+		return 0;
+	if (distcc_parse(&r->distcc, o->distcc_hosts) < 0)
+		return -1;
+	dir = xstrfmt("%s/distcc", r->cache); /* DISTCC_DIR: its state */
+	ret = mkdir_p(dir, 0755);
+	free(dir);
+	if (ret < 0)
+		return -1;
+	distcc_probe(&r->distcc, 2000);
+	for (size_t i = 0; o->warnings && i < r->distcc.warnings.nr; i++)
+		strvec_push(o->warnings, r->distcc.warnings.v[i]);
+	if (!distcc_usable(&r->distcc))
+		return 0;
+	r->distcc_env = distcc_hosts_env(&r->distcc);
+	if (o->jobs_from_hosts && distcc_slots(&r->distcc) > *jobs)
+		*jobs = distcc_slots(&r->distcc);
+	return 0;
+}
+
 /* ---- running ---- */
 
 /*
@@ -625,6 +680,7 @@ static int run_job(struct worker *w, struct kbuild_job *j)
 save:
 	if (j->verdict != KBUILD_BUILD_FAILED)
 		j->verdict = KBUILD_BUILT;
+	record_distcc(r, j);
 	if (artefact_save(w, j, &tests) < 0)
 		goto out;
 done:
@@ -736,6 +792,7 @@ static void *worker_main(void *data)
 			pthread_mutex_unlock(&r->lock);
 		}
 	}
+	error_clear(); /* this thread's (error.h); the jobs keep theirs */
 	pthread_mutex_unlock(&kbuild_error_lock);
 	pthread_mutex_lock(&r->lock);
 	r->running--;
@@ -852,6 +909,7 @@ int kbuild_run(struct kbuild_job *jobs, size_t nr, const char *repo_path,
 	char *gcc, *make;
 	int ret = -1;
 
+	distcc_init(&r.distcc);
 	r.cache = opts->cache ? xstrdup(opts->cache) : cache_dir();
 	if (strpbrk(r.cache, " :")) {
 		error_set("cache directory '%s' has a space or a colon: the "
@@ -866,6 +924,9 @@ int kbuild_run(struct kbuild_job *jobs, size_t nr, const char *repo_path,
 	free(gcc);
 	free(make);
 	pthread_mutex_init(&r.lock, NULL);
+	if (setup_distcc(&r, &jobs_nr) < 0)
+		goto out;
+	r.jobs_nr = jobs_nr;
 	if (pipe(r.js) < 0) {
 		error_errno("cannot create the jobserver pipe");
 		goto out;
@@ -951,6 +1012,8 @@ out:
 		close(r.js[1]);
 	pthread_mutex_destroy(&r.lock);
 	free(r.toolchain);
+	free(r.distcc_env);
+	distcc_release(&r.distcc);
 	free(r.cache);
 	return ret;
 }

@@ -90,6 +90,7 @@
  *	  "gen_init_cpio": "<path>" | null,
  *	  "seconds": {"config": 4.1, "kernel": 371.0, "selftests": 40.2},
  *	  "objects": 1840,		// compile lines in kernel.log
+ *	  "distcc": {...},		// only with distcc hosts: distcc.h
  *	  "cached": false,		// results only: artefact reused
  *	  "results": "/abs/results/build/<target>/<variant>",
  *	  "logs": {"config": ".../config.log", "kernel": ...,
@@ -109,6 +110,12 @@
  * NEEDSWORK: a make killed by a timeout takes the jobserver tokens it
  * held with it: the rest of that run has fewer slots.
  * NEEDSWORK: only x86_64 (bzImage).
+ *
+ * With distcc hosts (opts->distcc_hosts, distcc.h), each make runs with
+ * CCACHE_PREFIX=distcc, DISTCC_HOSTS (the hosts that answered a probe)
+ * and DISTCC_LOG=<results>/distcc.log, from which build.json's "distcc"
+ * counts the units each host compiled. No host answering is a warning
+ * (opts->warnings) and a local build, never a failure.
  */
 
 struct bisect;
@@ -167,6 +174,7 @@ struct kbuild_job {
 	struct strvec selftests_failed;
 	double seconds[KBUILD_STEP_DONE];
 	size_t objects;
+	json_t *distcc; /* build.json's "distcc", or NULL: not used */
 	char *results; /* its results directory */
 	char *error; /* set when it stopped on an error */
 	/* Progress, written by the worker. */
@@ -212,11 +220,20 @@ struct kbuild_opts {
 	 * "interrupted". May be NULL.
 	 */
 	volatile sig_atomic_t *interrupted;
+	/*
+	 * distcc's DISTCC_HOSTS (distcc.h), or NULL: compile here. With
+	 * jobs_from_hosts, `jobs` becomes the slots of the hosts that are
+	 * up (when more).
+	 */
+	const char *distcc_hosts;
+	bool jobs_from_hosts;
+	/* Warnings of the run (a distcc host down), for the caller. */
+	struct strvec *warnings;
 };
 
-#define KBUILD_OPTS_INIT                                          \
-	{                                                         \
-		NULL, "results", 2, 1, 0, false, NULL, NULL, NULL \
+#define KBUILD_OPTS_INIT                                        \
+	{                                                       \
+		.results = "results", .jobs = 2, .parallel = 1, \
 	}
 
 /*

@@ -292,33 +292,70 @@ static int resolve(struct matrix *m)
 	return 0;
 }
 
-int matrix_read(struct matrix *m, const char *path)
+/*
+ * The values of the git-config file `path` into m->entries; with `user`,
+ * only its [build] and [test] sections, marked as the user's.
+ */
+static int read_file(struct matrix *m, const char *path, bool user)
 {
 	git_config *cfg = NULL;
 	git_config_iterator *it = NULL;
 	git_config_entry *e;
 	int ret = -1, err;
 
-	m->path = xstrdup(path);
-	if (!path_exists(path)) {
-		error_set("matrix '%s' does not exist", path);
-		goto out;
-	}
 	if (git_config_open_ondisk(&cfg, path) < 0 ||
 	    git_config_iterator_new(&it, cfg) < 0) {
-		error_git("cannot read matrix '%s'", path);
+		error_git("cannot read %s '%s'", user ? "config" : "matrix",
+			  path);
 		goto out;
 	}
-	while (!(err = git_config_next(&e, it)))
+	while (!(err = git_config_next(&e, it))) {
+		if (user && !starts_with(e->name, "build.") &&
+		    !starts_with(e->name, "test."))
+			continue;
+		size_t before = m->entries_nr;
+
 		add_entry(m, e);
+		if (m->entries_nr > before)
+			m->entries[before].user = user;
+	}
 	if (err != GIT_ITEROVER) {
-		error_git("cannot read matrix '%s'", path);
+		error_git("cannot read %s '%s'", user ? "config" : "matrix",
+			  path);
 		goto out;
 	}
 	ret = 0;
 out:
 	git_config_iterator_free(it);
 	git_config_free(cfg);
+	return ret;
+}
+
+char *matrix_user_config_path(void)
+{
+	const char *env = getenv("BACKPORT_CONFIG"), *home = getenv("HOME");
+
+	if (env)
+		return *env ? xstrdup(env) : NULL;
+	return home && *home ? xstrfmt("%s/.config/backport/config", home) :
+			       NULL;
+}
+
+int matrix_read(struct matrix *m, const char *path)
+{
+	char *user = matrix_user_config_path();
+	int ret = -1;
+
+	m->path = xstrdup(path);
+	if (!path_exists(path)) {
+		error_set("matrix '%s' does not exist", path);
+		goto out;
+	}
+	if (user && path_exists(user) && read_file(m, user, true) < 0)
+		goto out;
+	ret = read_file(m, path, false);
+out:
+	free(user);
 	return ret;
 }
 
@@ -330,6 +367,16 @@ int matrix_load(struct matrix *m, const char *path)
 		if (dispatch(m, &m->entries[i]) < 0)
 			return -1;
 	return resolve(m);
+}
+
+const char *matrix_distcc_hosts(const struct matrix *m)
+{
+	const char *v = matrix_get(m, "build", "", "distcc-hosts");
+
+	if (v)
+		return *v ? v : NULL;
+	v = getenv("DISTCC_HOSTS");
+	return v && *v ? v : NULL;
 }
 
 const char *matrix_get(const struct matrix *m, const char *section,

@@ -2,6 +2,7 @@
 #ifndef BACKPORT_MATRIX_H
 #define BACKPORT_MATRIX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -18,6 +19,13 @@
  *	[branch "linux-6.12.y"]
  *		release = 6.12.111	# multi-valued, oldest first
  *		release = 6.12.117
+ *
+ *	[build]
+ *		distcc-hosts = "host1/8,lzo host2/16"	# distcc.h
+ *	[test]
+ *		hosts = user@a ssh://root@b:2222	# remote.h
+ *		ssh-options = "-i key -o Compression=no"
+ *		remote-dir = /var/tmp/backport
  *
  * The file is read here only (matrix_read()): every value is kept in
  * m->entries, and the sections of other modules are read from there:
@@ -56,6 +64,7 @@ struct matrix_entry {
 	char *sub;	/* "" when the section has none */
 	char *key;	/* lower case */
 	char *value;
+	bool user;	/* from the user's config, not the matrix */
 };
 
 struct matrix {
@@ -102,12 +111,29 @@ int matrix_load(struct matrix *m, const char *path);
 /*
  * Only read `path`'s values into m->entries (the one reader of the
  * file); nothing is interpreted. Returns 0, or -1 with an error.
+ *
+ * The user's config (matrix_user_config_path(), git-config syntax) is
+ * read first, its [build] and [test] sections only: where the build
+ * and test hosts of this user are (distcc.h, remote.h). The matrix's
+ * own values come after, and win.
  */
 int matrix_read(struct matrix *m, const char *path);
+
+/*
+ * The user's config: $BACKPORT_CONFIG (empty: none), else
+ * $HOME/.config/backport/config. NULL when none; caller frees.
+ */
+char *matrix_user_config_path(void);
 
 /* The last value of section.sub.key (sub "" for none), or NULL. */
 const char *matrix_get(const struct matrix *m, const char *section,
 		       const char *sub, const char *key);
+
+/*
+ * The distcc hosts: [build] distcc-hosts (empty: none), else
+ * $DISTCC_HOSTS, else NULL. Borrowed.
+ */
+const char *matrix_distcc_hosts(const struct matrix *m);
 
 /* Lookups; NULL when absent. Borrowed. */
 struct matrix_source *matrix_find_source(const struct matrix *m,

@@ -291,6 +291,7 @@ void selftest_run_release(struct selftest_run *r)
 	free(r->kernel);
 	free(r->selftests);
 	free(r->dir);
+	free(r->host);
 	strvec_clear(&r->qemu);
 	for (size_t i = 0; i < r->nr; i++)
 		result_release(&r->results[i]);
@@ -576,11 +577,48 @@ static unsigned line_count(const char *path)
 	return n;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * Ship the kernel and the initramfs to the remote host; the boots use
+ * the copies there, the host's TSC and, when asked to choose, its KVM.
+ * The paths there are kept in `paths`, which `bo` borrows.
+ */
+static int ship(struct selftest_run *r, const struct remote *rem,
+		struct guest_boot_opts *bo, struct strvec *paths)
+{
+	const char *files[] = { r->kernel, bo->initrd, NULL };
+	unsigned long khz = 0;
+	bool kvm = false;
+
+	if (remote_ship(rem, files, &khz, &kvm) < 0) {
+		r->host_failed = true;
+		return error_prefix("target '%s' (%s): ", r->target,
+				    r->variant);
+	}
+	if (r->accel == GUEST_ACCEL_AUTO)
+		r->accel = kvm ? GUEST_ACCEL_KVM : GUEST_ACCEL_TCG;
+	bo->accel = r->accel;
+	if (!bo->tsc_khz)
+		bo->tsc_khz = khz;
+	strvec_pushf(paths, "%s/%s", rem->dir, base_name(r->kernel));
+	strvec_pushf(paths, "%s/%s", rem->dir, base_name(bo->initrd));
+	bo->kernel = paths->v[0];
+	bo->initrd = paths->v[1];
+	return 0;
+}
+
 static int boot_loop(struct selftest_run *r, const struct selftest_set *set,
 		     const struct selftest_opts *o, const char *initrd,
-		     const char *console_log)
+		     const char *console_log, const struct remote *rem)
 {
 	struct guest_boot_opts bo = GUEST_BOOT_OPTS_INIT;
+	struct strvec paths = STRVEC_INIT;
 	struct run_ctx ctx = { .r = r, .o = o };
 	unsigned retries = o->retries >= 0 ? (unsigned)o->retries :
 					     set->retries;
@@ -598,8 +636,10 @@ static int boot_loop(struct selftest_run *r, const struct selftest_set *set,
 	bo.kernel = r->kernel;
 	bo.initrd = initrd;
 	bo.append = o->append;
-	bo.accel = o->accel;
+	bo.accel = r->accel;
 	bo.tsc_khz = o->tsc_khz;
+	if (rem && ship(r, rem, &bo, &paths) < 0)
+		goto out;
 	if (set->memory_mb)
 		bo.memory_mb = set->memory_mb;
 	if (o->boot_timeout_s || set->boot_timeout_s)
@@ -610,6 +650,7 @@ static int boot_loop(struct selftest_run *r, const struct selftest_set *set,
 	bo.timeouts = limits;
 	bo.timeouts_nr = set->nr;
 	bo.console_log = console_log;
+	bo.remote = rem;
 	bo.progress = on_progress;
 	bo.data = &ctx;
 	while (first <= set->nr && r->boots_nr < o->max_boots) {
@@ -622,6 +663,7 @@ static int boot_loop(struct selftest_run *r, const struct selftest_set *set,
 				       o->timeout_s :
 				       (unsigned)(total + bo.boot_timeout_s);
 		if (guest_boot(&g, &bo) < 0) {
+			r->host_failed = g.host_failed;
 			error_prefix("target '%s' (%s): boot: ", r->target,
 				     r->variant);
 			guest_run_release(&g);
@@ -640,6 +682,7 @@ static int boot_loop(struct selftest_run *r, const struct selftest_set *set,
 	}
 	ret = 0;
 out:
+	strvec_clear(&paths);
 	free(limits);
 	return ret;
 }
@@ -648,6 +691,8 @@ int selftest_run(struct selftest_run *r, const struct selftest_set *set,
 		 const struct selftest_opts *o)
 {
 	struct guest_image img = { 0 };
+	struct remote rem = { 0 };
+	char *remote_dir = NULL;
 	struct guest_test *gt = NULL;
 	struct strbuf sb = STRBUF_INIT;
 	char *initrd = NULL, *console_log = NULL, *path = NULL;
@@ -678,7 +723,18 @@ int selftest_run(struct selftest_run *r, const struct selftest_set *set,
 			     r->variant);
 		goto out;
 	}
-	if (boot_loop(r, set, o, initrd, console_log) < 0)
+	if (o->host) {
+		rem.host = o->host;
+		rem.ssh_options = o->ssh_options;
+		rem.dir = remote_dir = xstrfmt("%s/%s/%s",
+					       o->remote_dir ?
+						       o->remote_dir :
+						       ".cache/backport-remote",
+					       r->target, r->variant);
+		r->host = xstrdup(o->host->spec);
+	}
+	if (boot_loop(r, set, o, initrd, console_log, o->host ? &rem : NULL) <
+	    0)
 		goto out;
 	ktap_print(&sb, &r->ktap);
 	path = xstrfmt("%s/ktap.log", r->dir);
@@ -701,6 +757,7 @@ out:
 	free(initrd);
 	free(console_log);
 	free(path);
+	free(remote_dir);
 	strbuf_release(&sb);
 	return ret;
 }
@@ -794,7 +851,7 @@ json_t *selftest_run_to_json(const struct selftest_run *r)
 				    json_integer(n[s]));
 	return json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o,"
-		" s:o, s:o, s:o, s:o, s:o}",
+		" s:o, s:o, s:o, s:o, s:o, s:o}",
 		"target", r->target, "variant", r->variant, "set",
 		r->set ? r->set : "", "kernel", r->kernel, "selftests",
 		r->selftests, "accel", guest_accel_name(r->accel), "qemu",
@@ -803,7 +860,8 @@ json_t *selftest_run_to_json(const struct selftest_run *r)
 		"first_test_s",
 		seconds_json(r->boots_nr ? r->boots[0].first_test_s : -1),
 		"total_s", seconds_json(r->total_s), "boots", boots, "events",
-		events, "tests", tests, "counts", counts);
+		events, "tests", tests, "counts", counts, "host",
+		r->host ? json_string(r->host) : json_null());
 }
 
 static json_t *side_json(const struct selftest_run *r)

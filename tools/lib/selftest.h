@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "lib/guest.h"
+#include "lib/remote.h"
 #include "util/strvec.h"
 
 /*
@@ -60,6 +61,7 @@
  *	{ "target": "linux-6.12.y@v6.12.111", "variant": "series",
  *	  "set": "kvm-mmu", "kernel": PATH, "selftests": PATH,
  *	  "accel": "tcg", "qemu": [argv of the first boot],
+ *	  "host": "user@a" | null,	// the ssh host it ran on (remote.h)
  *	  "verdict": "completed" | "crashed" | "hung" | "incomplete"
  *	           | "boot-failed",
  *	  "boot_s": 3.2,	// QEMU start to the first KTAP line, 1st boot
@@ -235,6 +237,8 @@ struct selftest_run {
 	char *selftests; /* the kselftest build directory of the suite */
 	char *dir; /* results/test/<target>/<variant> */
 	enum guest_accel accel;
+	char *host; /* the ssh host it ran on (its spec), NULL: here */
+	bool host_failed; /* that host failed (ssh): try another */
 	struct strvec qemu; /* the first boot's argv */
 	struct selftest_result *results; /* one per test of the set */
 	size_t nr;
@@ -269,6 +273,15 @@ struct selftest_opts {
 	unsigned boot_timeout_s; /* 0: guest default */
 	unsigned grace_s; /* 0: guest default */
 	unsigned timeout_s; /* per boot; 0: from the tests' timeouts */
+	/*
+	 * Run on this host over ssh (remote.h): the kernel and initramfs
+	 * are shipped to <remote_dir>/<target>/<variant> there. NULL: here.
+	 * With accel GUEST_ACCEL_AUTO, KVM when the host's /dev/kvm is
+	 * usable, else TCG.
+	 */
+	const struct remote_host *host;
+	const char *ssh_options;
+	const char *remote_dir; /* NULL: .cache/backport-remote */
 	/* Progress, e.g. for "kvm_page_table_test ... 7 s pass". */
 	void (*progress)(void *data, const struct selftest_run *r,
 			 const struct guest_progress *p);

@@ -2,6 +2,7 @@
 #ifndef BACKPORT_TESTRUN_H
 #define BACKPORT_TESTRUN_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include <jansson.h>
@@ -32,15 +33,26 @@ struct testrun_kernel {
 	struct selftest_run run;
 	bool ran;
 	char *error;		/* why it could not run; NULL */
+	/* Hosts that failed it before it ran on another (their errors). */
+	struct strvec host_errors;
 };
 
 struct testrun {
 	const char *results;	/* borrowed */
 	struct testrun_kernel *k;
 	size_t nr, alloc;
+	/*
+	 * The ssh hosts to run on (remote.h), borrowed; none: here.
+	 * testrun_boot_hosts() runs them all at once; testrun_boot() takes
+	 * the next in turn (next_host) and, when it fails (ssh), the next,
+	 * each host tried once (the errors in host_errors).
+	 */
+	const struct remote_host *hosts;
+	size_t hosts_nr;
+	size_t next_host;
 };
 
-#define TESTRUN_INIT { "results", NULL, 0, 0 }
+#define TESTRUN_INIT { .results = "results" }
 
 void testrun_release(struct testrun *t);
 
@@ -57,12 +69,29 @@ int testrun_add_built(struct testrun *t, const char *target,
 		      const char *variant, const char *series, char **why);
 
 /*
- * Boot kernel `i` and run `set`. Returns 0 with its results (whatever the
- * tests did), or -1 when it could not run (error set and kept in
- * t->k[i].error).
+ * Boot kernel `i` and run `set` (on the next of t->hosts, if any).
+ * Returns 0 with its results (whatever the tests did), or -1 when it
+ * could not run (error set and kept in t->k[i].error; with hosts, when
+ * it could run on none of them, the errors of each in host_errors).
  */
 int testrun_boot(struct testrun *t, size_t i, const struct selftest_set *set,
 		 const struct selftest_opts *opts);
+
+/*
+ * Boot every kernel of `t` on t->hosts, all hosts at once, one QEMU per
+ * host at a time (FIELD.md: one TCG guest per host): each host's thread
+ * takes the next kernel nobody has taken, in order. A host that fails
+ * (ssh) leaves the run, and its kernel goes to a host that has not tried
+ * it; with none left, the kernel could not run (k->error, naming the
+ * hosts). `done` (may be NULL) is called for each kernel when it is
+ * finished, ran or not, one call at a time, from the hosts' threads;
+ * opts->progress is called from them too. `interrupted` (may be NULL):
+ * no kernel is started once it is set. Returns 0 when every kernel ran.
+ */
+int testrun_boot_hosts(struct testrun *t, const struct selftest_set *set,
+		       const struct selftest_opts *opts,
+		       void (*done)(void *data, size_t i), void *data,
+		       volatile sig_atomic_t *interrupted);
 
 /* The run of `target`'s `variant`, when it ran. */
 const struct selftest_run *testrun_find(const struct testrun *t,

@@ -8,16 +8,8 @@
 #include "error.h"
 #include "strbuf.h"
 
-static struct strbuf shared = STRBUF_INIT;
-/* A worker thread's own state (error_use_buffer()), else the shared one. */
-static _Thread_local struct strbuf *mine;
-
-#define last (*(mine ? mine : &shared))
-
-void error_use_buffer(struct strbuf *buf)
-{
-	mine = buf;
-}
+/* Per thread: the testrun and kbuild workers each keep their own. */
+static __thread struct strbuf last = STRBUF_INIT;
 
 int error_set(const char *fmt, ...)
 {

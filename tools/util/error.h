@@ -14,6 +14,9 @@
  * Messages are lower case, name the file, patch or branch, and fit on
  * one line. A newer error replaces the older; error_prefix() adds context
  * on the way up ("series 'x': " + "mail 'y': cannot ...").
+ *
+ * The message is per thread (as libgit2's is): a thread reads what it
+ * recorded itself, and calls error_clear() before it ends.
  */
 
 /* Record a message; returns -1. */
@@ -26,15 +29,7 @@ int error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int error_git(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The last message ("unknown error" if none); borrowed. */
 const char *error_last(void);
+/* Forget the message (and free it). */
 void error_clear(void);
-
-struct strbuf;
-/*
- * The error state is one for the process. A worker thread that runs
- * library code beside others calls this with a buffer of its own (NULL
- * to go back): its errors are recorded there, and the caller that joins
- * it reports them.
- */
-void error_use_buffer(struct strbuf *buf);
 
 #endif

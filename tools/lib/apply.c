@@ -383,7 +383,7 @@ int apply_series(struct apply_target *t, git_repository *repo,
 					  t->branch) < 0 ||
 	     hunkmem_load(&t->hunks, opts->backports) < 0 ||
 	     renames_load(&t->renames, opts->backports, t->branch) < 0))
-		return -1;
+		goto out;
 	git_oid_cpy(&t->base, git_commit_id(base));
 	git_oid_cpy(&t->tip, git_commit_id(base));
 	if (git_commit_tree(&tree, base) < 0) {

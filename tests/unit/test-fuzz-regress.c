@@ -88,7 +88,7 @@ static void test_mail(void **state)
 
 static void test_patch(void **state)
 {
-	run_parser("patch", fuzz_patch, false);
+	run_parser("patch", fuzz_patch, true);
 }
 
 static void test_ktap(void **state)

@@ -827,6 +827,17 @@ static void test_errors(void **state)
 		  "+++ b/x\n"
 		  "@@ -1,2 +1,2\n-a\n+b\n",
 		  "bad.patch:4: malformed hunk header" },
+		{ "diff --git a/x.c b/x.c\n"
+		  "--- a/y.c\n"
+		  "+++ b/x.c\n"
+		  "@@ -1 +1 @@\n-a\n+b\n",
+		  "bad.patch:2: inconsistent old file name 'y.c' (the diff "
+		  "header says 'x.c')" },
+		{ "diff --git a/x.c b/x.c\n"
+		  "--- a/x.c\n"
+		  "+++ b/z.c\n"
+		  "@@ -1 +1 @@\n-a\n+b\n",
+		  "bad.patch:3: inconsistent new file name 'z.c'" },
 	};
 
 	(void)state;

@@ -615,6 +615,34 @@ static int parse_copy_name(struct parser *ps, const char *v, char **dst)
 	return check_path(ps, ps->pos, name);
 }
 
+/*
+ * "--- X" and "+++ Y" of a git diff name the files its header named
+ * (as `git apply` checks): a patch whose lines disagree with its header
+ * is refused, not read with whichever name came last.
+ */
+static int parse_git_side_names(struct parser *ps, struct patch_file *f,
+				bool *is_new, bool *is_del)
+{
+	char *old = f->old_path ? xstrdup(f->old_path) : NULL;
+	char *new = f->new_path ? xstrdup(f->new_path) : NULL;
+	size_t at_line = ps->pos;
+	int ret = parse_side_names(ps, f, is_new, is_del);
+
+	if (!ret && old && !*is_new && f->old_path &&
+	    strcmp(old, f->old_path))
+		ret = perr(ps, at_line, "inconsistent old file name '%s' "
+					"(the diff header says '%s')",
+			   f->old_path, old);
+	else if (!ret && new && !*is_del && f->new_path &&
+		 strcmp(new, f->new_path))
+		ret = perr(ps, at_line + 1, "inconsistent new file name '%s' "
+					    "(the diff header says '%s')",
+			   f->new_path, new);
+	free(old);
+	free(new);
+	return ret;
+}
+
 /* The header lines after "diff --git"; stops at "@@ " or what is not one. */
 static int parse_git_header(struct parser *ps, struct patch_file *f,
 			    bool *is_new, bool *is_del)
@@ -654,7 +682,7 @@ static int parse_git_header(struct parser *ps, struct patch_file *f,
 			    ends_with(l, " differ"))) {
 			ret = binary_error(ps);
 		} else if (starts_with(l, "--- ")) {
-			ret = parse_side_names(ps, f, is_new, is_del);
+			ret = parse_git_side_names(ps, f, is_new, is_del);
 			done = true;
 		} else {
 			done = true;

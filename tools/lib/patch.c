@@ -628,6 +628,12 @@ static int parse_git_side_names(struct parser *ps, struct patch_file *f,
 	size_t at_line = ps->pos;
 	int ret = parse_side_names(ps, f, is_new, is_del);
 
+	/* A side name ends at blanks (a date may follow); the header's too. */
+	for (char *n = old; n && *n && n[strlen(n) - 1] == ' ';)
+		n[strlen(n) - 1] = '\0';
+	for (char *n = new; n && *n && n[strlen(n) - 1] == ' ';)
+		n[strlen(n) - 1] = '\0';
+
 	if (!ret && old && !*is_new && f->old_path &&
 	    strcmp(old, f->old_path))
 		ret = perr(ps, at_line, "inconsistent old file name '%s' "

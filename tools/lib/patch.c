@@ -615,6 +615,18 @@ static int parse_copy_name(struct parser *ps, const char *v, char **dst)
 	return check_path(ps, ps->pos, name);
 }
 
+/* The same name but for trailing blanks (a plain side name drops them). */
+static bool same_name(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+
+	while (n && a[n - 1] == ' ')
+		n--;
+	while (m && b[m - 1] == ' ')
+		m--;
+	return n == m && !memcmp(a, b, n);
+}
+
 /*
  * "--- X" and "+++ Y" of a git diff name the files its header named
  * (as `git apply` checks): a patch whose lines disagree with its header
@@ -628,19 +640,13 @@ static int parse_git_side_names(struct parser *ps, struct patch_file *f,
 	size_t at_line = ps->pos;
 	int ret = parse_side_names(ps, f, is_new, is_del);
 
-	/* A side name ends at blanks (a date may follow); the header's too. */
-	for (char *n = old; n && *n && n[strlen(n) - 1] == ' ';)
-		n[strlen(n) - 1] = '\0';
-	for (char *n = new; n && *n && n[strlen(n) - 1] == ' ';)
-		n[strlen(n) - 1] = '\0';
-
 	if (!ret && old && !*is_new && f->old_path &&
-	    strcmp(old, f->old_path))
+	    !same_name(old, f->old_path))
 		ret = perr(ps, at_line, "inconsistent old file name '%s' "
 					"(the diff header says '%s')",
 			   f->old_path, old);
 	else if (!ret && new && !*is_del && f->new_path &&
-		 strcmp(new, f->new_path))
+		 !same_name(new, f->new_path))
 		ret = perr(ps, at_line + 1, "inconsistent new file name '%s' "
 					    "(the diff header says '%s')",
 			   f->new_path, new);

@@ -35,6 +35,12 @@ struct parser {
 	size_t pos;
 	/* Some line lost its marker, or a hunk ran short: a damaged mail. */
 	bool damaged;
+	/*
+	 * The current "diff --git" line named its files for sure (quoted,
+	 * or the same name twice); else its split at " b/" is a guess that
+	 * the "---"/"+++" lines settle, as git does.
+	 */
+	bool header_sure;
 };
 
 static unsigned lineno(const struct parser *ps, size_t i)
@@ -240,12 +246,13 @@ static bool split_equal(const char *s, size_t n)
 	return (size_t)(mid - x) == strlen(y) && !strncmp(x, y, mid - x);
 }
 
-/* Both names of "diff --git a/X b/Y". */
-static int parse_git_names(const char *s, char **a, char **b)
+/* Both names of "diff --git a/X b/Y"; *sure when that is not a guess. */
+static int parse_git_names(const char *s, char **a, char **b, bool *sure)
 {
 	const char *end;
 	size_t n;
 
+	*sure = true;
 	if (*s == '"') {
 		*a = unquote_c_style(s, &end);
 		if (!*a || *end != ' ')
@@ -264,6 +271,7 @@ static int parse_git_names(const char *s, char **a, char **b)
 		} else {
 			const char *sp = strstr(s, " b/");
 
+			*sure = false;
 			if (!sp)
 				sp = strchr(s, ' ');
 			if (!sp)
@@ -640,6 +648,13 @@ static int parse_git_side_names(struct parser *ps, struct patch_file *f,
 	size_t at_line = ps->pos;
 	int ret = parse_side_names(ps, f, is_new, is_del);
 
+	if (!ps->header_sure && f->status != PATCH_FILE_RENAMED &&
+	    f->status != PATCH_FILE_COPIED) {
+		/* A guessed split: the side lines name the files. */
+		free(old);
+		free(new);
+		return ret;
+	}
 	if (!ret && old && !*is_new && f->old_path &&
 	    !same_name(old, f->old_path))
 		ret = perr(ps, at_line, "inconsistent old file name '%s' "
@@ -731,7 +746,7 @@ static int parse_file(struct parser *ps)
 		char *l = header_dup(ps, ps->pos);
 
 		if (parse_git_names(l + strlen("diff --git "), &f->old_path,
-				    &f->new_path) < 0) {
+				    &f->new_path, &ps->header_sure) < 0) {
 			free(l);
 			return perr(ps, start, "malformed 'diff --git' line");
 		}

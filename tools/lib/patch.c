@@ -296,7 +296,8 @@ static int check_path(const struct parser *ps, size_t i, const char *path)
 {
 	const char *c = path;
 
-	if (!*path)
+	/* Blanks alone are no name: a side line would read them as none. */
+	if (!path[strspn(path, " ")])
 		return perr(ps, i, "empty path");
 	if (*path == '/')
 		return perr(ps, i, "absolute path '%s'", path);

@@ -2,37 +2,10 @@
 test_description='a queue of 300 patches: a table that stays readable (patches as rows, targets as columns)'
 . ./lib-backport.sh
 
-# 30 files of 10 functions; patch k makes function k return one more.
+# test_queue_repo (lib-backport.sh): patch k makes function k return one
+# more; on linux-6.1.y patches 71-80 fail and 31-40 are present.
 test_expect_success 'setup: 300 patches, as a quilt queue' '
-	git init -q up && (
-		cd up &&
-		python3 - <<-\EOF &&
-		for f in range(30):
-		    with open("c%02d.c" % f, "w") as out:
-		        for j in range(10):
-		            out.write("int f%02d_%d(void)\n{\n\treturn %d;\n}\n\n" % (f, j, j))
-		EOF
-		git add . && git commit -q -m base && git tag base &&
-		git branch linux-6.12.y &&
-		k=0 &&
-		while test $k -lt 300
-		do
-			f=$(printf %02d $((k / 10))) && j=$((k % 10)) &&
-			sed -i "/^int f${f}_$j(void)/,/^}/s/return $j;/return $j + 1;/" c$f.c &&
-			git commit -q -a -m "c$f: f${f}_$j returns one more" ||
-			return 1
-			k=$((k + 1))
-		done &&
-		git format-patch -q -N -o ../queue base &&
-		# linux-6.1.y: c07.c changed every return (patches 71-80 fail),
-		# c03.c already has its patches (31-40 present).
-		git checkout -q -b linux-6.1.y base &&
-		sed -i "s/return \([0-9]\);/return \1 * 1;/" c07.c &&
-		git checkout -q main -- c03.c &&
-		git commit -q -a -m "6.1: c07 multiplies, c03 backported" &&
-		git checkout -q main
-	) &&
-	(cd queue && ls *.patch >series) &&
+	test_queue_repo 300 &&
 	backport import -q --name q queue >/dev/null &&
 	test $(ls series/q/*.eml | wc -l) = 300
 '

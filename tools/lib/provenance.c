@@ -372,25 +372,6 @@ static void load_pids(struct provenance *pv)
 	}
 }
 
-/* Is commit `hex` in the repository and an ancestor of the tip? */
-static bool is_ancestor(const struct provenance *pv, const char *hex)
-{
-	git_commit *c = NULL;
-	git_oid oid;
-	bool yes = false;
-
-	if (git_oid_fromstr(&oid, hex) < 0 ||
-	    git_commit_lookup(&c, pv->repo, &oid) < 0) {
-		error_clear();
-		return false;
-	}
-	yes = git_oid_equal(&oid, &pv->tip) ||
-	      git_graph_descendant_of(pv->repo, &pv->tip, &oid) == 1;
-	error_clear();
-	git_commit_free(c);
-	return yes;
-}
-
 /* Is the commit of abbreviated id `hex` an ancestor of the tip (or it)? */
 static bool has_prefix_ancestor(const struct provenance *pv, const char *hex)
 {
@@ -448,7 +429,8 @@ int provenance_find(struct strbuf *out, struct provenance *pv,
 	char *key = title ? changelog_title_key(title) : NULL;
 	int found = PROVENANCE_NONE;
 
-	if (m->upstream_commit && is_ancestor(pv, m->upstream_commit)) {
+	if (m->upstream_commit && strlen(m->upstream_commit) == 40 &&
+	    has_prefix_ancestor(pv, m->upstream_commit)) {
 		strbuf_addf(out, "upstream %.12s is in the branch's history",
 			    m->upstream_commit);
 		found = PROVENANCE_PRESENT;

@@ -852,9 +852,10 @@ static bool needs_quote(const char *s)
 	return false;
 }
 
-static void add_quoted(struct strbuf *out, const char *prefix, const char *name)
+static void add_quoted(struct strbuf *out, const char *prefix, const char *name,
+		       bool force)
 {
-	if (!needs_quote(prefix) && !needs_quote(name)) {
+	if (!force && !needs_quote(prefix) && !needs_quote(name)) {
 		strbuf_addstr(out, prefix);
 		strbuf_addstr(out, name);
 		return;
@@ -886,10 +887,39 @@ static void add_side(struct strbuf *out, const char *marker, const char *prefix,
 		strbuf_addstr(out, "/dev/null\n");
 		return;
 	}
-	add_quoted(out, prefix, name);
+	add_quoted(out, prefix, name, false);
 	if (!needs_quote(name) && strchr(name, ' '))
 		strbuf_addch(out, '\t');
 	strbuf_addch(out, '\n');
+}
+
+/*
+ * "a/X b/Y" as git writes it, or with both names quoted where that
+ * would not read back as X and Y: an X holding " b/" next to a
+ * different Y, which only "---"/"+++" lines (absent without hunks)
+ * could settle.
+ */
+static void add_git_names(struct strbuf *out, const char *a, const char *b)
+{
+	struct strbuf h = STRBUF_INIT;
+	char *x = NULL, *y = NULL;
+	bool sure, force;
+
+	add_quoted(&h, "a/", a, false);
+	strbuf_addch(&h, ' ');
+	add_quoted(&h, "b/", b, false);
+	force = parse_git_names(h.buf, &x, &y, &sure) < 0 || !same_name(x, a) ||
+		!same_name(y, b);
+	free(x);
+	free(y);
+	if (force) {
+		strbuf_reset(&h);
+		add_quoted(&h, "a/", a, true);
+		strbuf_addch(&h, ' ');
+		add_quoted(&h, "b/", b, true);
+	}
+	strbuf_addbuf(out, &h);
+	strbuf_release(&h);
 }
 
 static void file_to_text(struct strbuf *out, const struct patch_file *f)
@@ -899,9 +929,7 @@ static void file_to_text(struct strbuf *out, const struct patch_file *f)
 	bool rename = f->status == PATCH_FILE_RENAMED;
 
 	strbuf_addstr(out, "diff --git ");
-	add_quoted(out, "a/", a);
-	strbuf_addch(out, ' ');
-	add_quoted(out, "b/", b);
+	add_git_names(out, a, b);
 	strbuf_addch(out, '\n');
 	if (f->status == PATCH_FILE_ADDED) {
 		strbuf_addf(out, "new file mode %06o\n",
@@ -916,9 +944,9 @@ static void file_to_text(struct strbuf *out, const struct patch_file *f)
 	if (rename || f->status == PATCH_FILE_COPIED) {
 		strbuf_addf(out, "similarity index %u%%\n", f->similarity);
 		strbuf_addstr(out, rename ? "rename from " : "copy from ");
-		add_quoted(out, "", a);
+		add_quoted(out, "", a, false);
 		strbuf_addstr(out, rename ? "\nrename to " : "\ncopy to ");
-		add_quoted(out, "", b);
+		add_quoted(out, "", b, false);
 		strbuf_addch(out, '\n');
 	} else if (f->dissimilarity) {
 		strbuf_addf(out, "dissimilarity index %u%%\n",

@@ -88,8 +88,24 @@ test_expect_success 'report prints the same matrix, and JSON' '
 
 test_expect_success 'report --format=html writes the page' '
 	backport report --format=html -o page.html &&
-	grep "<table id=\"matrix\"" page.html &&
+	grep "<table class=\"matrix\"" page.html &&
 	grep "class=\"warn\"><a href=\"#c-s1-linux-6-12-y\">applied-offset</a>" page.html
+'
+
+test_expect_success 'HTML: one id per cell, every link lands, though names read alike' '
+	backport import --name s1.x mails &&
+	backport import --name s1-x mails &&
+	backport run --no-build >out &&
+	python3 - results/latest/index.html <<-\EOF
+	import re, sys
+	page = open(sys.argv[1]).read()
+	ids = re.findall(r"id=\"([^\"]*)\"", page)
+	assert len(ids) == len(set(ids)), sorted(ids)
+	assert "c-s1-x-linux-6-12-y" in ids and "c-s1-x-linux-6-12-y~2" in ids, ids
+	for h in re.findall(r"href=\"#([^\"]*)\"", page):
+	    assert h in ids, h
+	EOF
+	rm -r series/s1.x series/s1-x
 '
 
 test_expect_success 'a failed cell makes run exit 1' '
@@ -118,7 +134,7 @@ test_expect_success CHROMIUM 'the page in a headless browser shows the matrix' '
 		--no-first-run --disable-background-networking \
 		--disable-component-update --disable-sync --user-data-dir="$u" \
 		--dump-dom "file://$PWD/results/latest/index.html" >dom 2>/dev/null &&
-	grep "<table id=\"matrix\"" dom &&
+	grep "<table class=\"matrix\"" dom &&
 	grep ">linux-6.12.y</a></th>" dom &&
 	grep ">conflict</a></td>" dom &&
 	chromium --headless --no-sandbox --disable-gpu --disable-quic \

@@ -327,8 +327,8 @@ static void html_status(struct strbuf *out, json_t *c, const char *href,
 	free(reason);
 }
 
-/* The anchor of a cell's details: "c-<series>-<target>", made safe. */
-static void cell_anchor(struct strbuf *out, json_t *c)
+/* "c-<series>-<target>" with what is not a letter or digit made '-'. */
+static void readable_anchor(struct strbuf *out, json_t *c)
 {
 	strbuf_addstr(out, "c-");
 	for (const char *p = str(c, "series"); *p; p++)
@@ -336,6 +336,32 @@ static void cell_anchor(struct strbuf *out, json_t *c)
 	strbuf_addch(out, '-');
 	for (const char *p = str(c, "target"); *p; p++)
 		strbuf_addch(out, isalnum((unsigned char)*p) ? *p : '-');
+}
+
+/*
+ * The anchor of a cell's details: its readable form, and "~N" after it
+ * where N-1 earlier cells of the run read the same (series "a-b" on
+ * target "c" and series "a" on target "b-c"): one id per cell.
+ */
+static void cell_anchor(struct strbuf *out, json_t *cells, json_t *c)
+{
+	struct strbuf mine = STRBUF_INIT, other = STRBUF_INIT;
+	size_t i, same = 0;
+	json_t *d;
+
+	readable_anchor(&mine, c);
+	json_array_foreach(cells, i, d) {
+		if (d == c)
+			break;
+		strbuf_reset(&other);
+		readable_anchor(&other, d);
+		same += !strcmp(other.buf, mine.buf);
+	}
+	strbuf_addbuf(out, &mine);
+	if (same)
+		strbuf_addf(out, "~%zu", same + 1);
+	strbuf_release(&mine);
+	strbuf_release(&other);
 }
 
 static void html_build_details(struct strbuf *out, json_t *c, const char *dir)
@@ -403,7 +429,8 @@ static void html_test_details(struct strbuf *out, json_t *c, const char *dir)
 	strbuf_addstr(out, "</table></li>\n");
 }
 
-static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
+static void html_cell_details(struct strbuf *out, json_t *cells, json_t *c,
+			      const char *dir)
 {
 	json_t *ap = json_object_get(json_object_get(c, "apply"), "patches");
 	const char *status;
@@ -412,7 +439,7 @@ static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
 	size_t i;
 
 	strbuf_addstr(out, "<section id=\"");
-	cell_anchor(out, c);
+	cell_anchor(out, cells, c);
 	strbuf_addstr(out, "\"><h3>");
 	html_escape(out, str(c, "target"));
 	strbuf_addstr(out, " &mdash; ");
@@ -429,7 +456,7 @@ static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
 	free(reason);
 	json_array_foreach(ap, i, p) {
 		strbuf_addstr(out, "<li id=\"");
-		cell_anchor(out, c);
+		cell_anchor(out, cells, c);
 		strbuf_addf(out, "-p%zu\">patch %zu, <span class=\"%s\">",
 			    i + 1, i + 1, report_class(str(p, "verdict")));
 		html_escape(out, str(p, "verdict"));
@@ -453,8 +480,8 @@ static void html_cell_details(struct strbuf *out, json_t *c, const char *dir)
 }
 
 /* A row of the matrix: the target, its verdicts (`patches`), the rest. */
-static void html_matrix_row(struct strbuf *out, json_t *c, const char *dir,
-			    bool patches)
+static void html_matrix_row(struct strbuf *out, json_t *cells, json_t *c,
+			    const char *dir, bool patches)
 {
 	json_t *ap = json_object_get(json_object_get(c, "apply"), "patches");
 	struct strbuf anchor = STRBUF_INIT;
@@ -463,7 +490,7 @@ static void html_matrix_row(struct strbuf *out, json_t *c, const char *dir,
 	int pass, fail, skip;
 
 	strbuf_addch(&anchor, '#');
-	cell_anchor(&anchor, c);
+	cell_anchor(&anchor, cells, c);
 	strbuf_addstr(out, "<tr><th>");
 	html_link(out, anchor.buf, str(c, "target"), dir);
 	strbuf_addstr(out, "</th>");
@@ -514,7 +541,7 @@ static void html_series_grid(struct strbuf *out, json_t *s, json_t *cells)
 
 		if (!of_series(c, s))
 			continue;
-		cell_anchor(&a, c);
+		cell_anchor(&a, cells, c);
 		anchors[col++] = strbuf_detach(&a, NULL);
 	}
 	grid_html(out, &g, (const char *const *)anchors);
@@ -554,7 +581,7 @@ static bool html_series(struct strbuf *out, json_t *s, json_t *cells,
 		strbuf_addf(out, "<p>%zu patches</p>\n",
 			    json_array_size(patches));
 	}
-	strbuf_addstr(out, "<table id=\"matrix\" class=\"matrix\">"
+	strbuf_addstr(out, "<table class=\"matrix\">"
 			   "<tr><th>target</th>");
 	json_array_foreach(patches, k, p)
 		if (by_target)
@@ -565,7 +592,7 @@ static bool html_series(struct strbuf *out, json_t *s, json_t *cells,
 			   "<th>status</th></tr>\n");
 	json_array_foreach(cells, k, c)
 		if (of_series(c, s))
-			html_matrix_row(out, c, dir, by_target);
+			html_matrix_row(out, cells, c, dir, by_target);
 	strbuf_addstr(out, "</table>\n");
 	if (!by_target)
 		html_series_grid(out, s, cells);
@@ -615,7 +642,7 @@ void report_html(struct strbuf *out, json_t *run, const char *dir)
 		grids |= html_series(out, s, cells, dir);
 	strbuf_addstr(out, "<h2>details</h2>\n");
 	json_array_foreach(cells, k, c)
-		html_cell_details(out, c, dir);
+		html_cell_details(out, cells, c, dir);
 	if (grids)
 		strbuf_addstr(out, grid_html_script);
 	strbuf_addstr(out, "</body></html>\n");

@@ -522,6 +522,36 @@ static time_t est(int y, int mon, int d, int h, int mi, int s)
 	return timegm(&tm) + 5 * 3600;
 }
 
+/* The address: the mail's, else the author's own Signed-off-by's. */
+static void test_author_address(void **state)
+{
+	struct trailer t[2] = {
+		{ .kind = TRAILER_SIGNED_OFF_BY,
+		  .value = "Someone Else <else@example.org>" },
+		{ .kind = TRAILER_SIGNED_OFF_BY,
+		  .value = "Ann Author <ann@example.org>" },
+	};
+	struct mail m = MAIL_INIT;
+	char *a;
+
+	(void)state;
+	m.author_name = "Ann Author";
+	m.trailers = t;
+	m.trailers_nr = 2;
+	a = mail_author_address(&m);
+	assert_string_equal(a, "ann@example.org");
+	free(a);
+	m.author_email = "ann@kernel.org";
+	a = mail_author_address(&m);
+	assert_string_equal(a, "ann@kernel.org");
+	free(a);
+	m.author_email = NULL;
+	m.trailers_nr = 1;
+	a = mail_author_address(&m);
+	assert_string_equal(a, "unknown@unknown");
+	free(a);
+}
+
 static void test_seed_fold(void **state)
 {
 	struct mail_list ml = MAIL_LIST_INIT;
@@ -1014,6 +1044,7 @@ int main(void)
 		cmocka_unit_test(test_maildir_file),
 		cmocka_unit_test(test_inbody_headers),
 		cmocka_unit_test(test_reply_and_no_diff),
+		cmocka_unit_test(test_author_address),
 		cmocka_unit_test(test_seed_fold),
 		cmocka_unit_test(test_seed_split),
 		cmocka_unit_test(test_subject_table),

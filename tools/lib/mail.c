@@ -1162,6 +1162,28 @@ void mail_free(struct mail *m)
 	free(m);
 }
 
+/* The author's address: the mail's, else the author's Signed-off-by. */
+char *mail_author_address(const struct mail *m)
+{
+	size_t n = m->author_name ? strlen(m->author_name) : 0;
+
+	if (m->author_email)
+		return xstrdup(m->author_email);
+	for (size_t i = 0; n && i < m->trailers_nr; i++) {
+		const struct trailer *t = &m->trailers[i];
+		const char *lt, *gt;
+
+		if (t->kind != TRAILER_SIGNED_OFF_BY ||
+		    strncmp(t->value, m->author_name, n))
+			continue;
+		lt = strchr(t->value, '<');
+		gt = lt ? strchr(lt, '>') : NULL;
+		if (gt)
+			return xstrndup(lt + 1, gt - lt - 1);
+	}
+	return xstrdup("unknown@unknown");
+}
+
 void mail_list_init(struct mail_list *ml)
 {
 	struct mail_list blank = MAIL_LIST_INIT;

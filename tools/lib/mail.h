@@ -172,6 +172,13 @@ void mail_release(struct mail *m);
 /* Free one heap-allocated mail and everything it owns. */
 void mail_free(struct mail *m);
 
+/*
+ * The author's address, allocated: the mail's, else the address of the
+ * author's own Signed-off-by (a web archive shows none), else
+ * "unknown@unknown".
+ */
+char *mail_author_address(const struct mail *m);
+
 void mail_list_init(struct mail_list *ml);
 void mail_list_release(struct mail_list *ml);
 

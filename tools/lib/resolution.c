@@ -279,28 +279,6 @@ const struct resolution *resolution_find(const struct resolution_store *st,
 	return NULL;
 }
 
-/* The author's address: the mail's, else the author's Signed-off-by. */
-static char *author_email(const struct mail *m)
-{
-	size_t n = m->author_name ? strlen(m->author_name) : 0;
-
-	if (m->author_email)
-		return xstrdup(m->author_email);
-	for (size_t i = 0; n && i < m->trailers_nr; i++) {
-		const struct trailer *t = &m->trailers[i];
-		const char *lt, *gt;
-
-		if (t->kind != TRAILER_SIGNED_OFF_BY ||
-		    strncmp(t->value, m->author_name, n))
-			continue;
-		lt = strchr(t->value, '<');
-		gt = lt ? strchr(lt, '>') : NULL;
-		if (gt)
-			return xstrndup(lt + 1, gt - lt - 1);
-	}
-	return xstrdup("unknown@unknown");
-}
-
 /* "6.12.y" from "linux-6.12.y", for the subject prefix. */
 static const char *short_branch(const char *branch)
 {
@@ -313,7 +291,7 @@ static void format_patch(struct strbuf *sb, const struct resolution_record *rc)
 {
 	const struct mail *m = rc->upstream;
 	const char *title = m->subj.title ? m->subj.title : m->subject;
-	char *email = author_email(m);
+	char *email = mail_author_address(m);
 	bool link = false;
 
 	strbuf_addstr(sb, "From 0000000000000000000000000000000000000000 "

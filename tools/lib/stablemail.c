@@ -80,28 +80,6 @@ static void add_address(struct strbuf *sb, const char *name, const char *email)
 	strbuf_addf(sb, "<%s>", email);
 }
 
-/* The author's address: the mail's, else the author's Signed-off-by. */
-static char *author_email(const struct mail *m)
-{
-	size_t n = m->author_name ? strlen(m->author_name) : 0;
-
-	if (m->author_email)
-		return xstrdup(m->author_email);
-	for (size_t i = 0; n && i < m->trailers_nr; i++) {
-		const struct trailer *t = &m->trailers[i];
-		const char *lt, *gt;
-
-		if (t->kind != TRAILER_SIGNED_OFF_BY ||
-		    strncmp(t->value, m->author_name, n))
-			continue;
-		lt = strchr(t->value, '<');
-		gt = lt ? strchr(lt, '>') : NULL;
-		if (gt)
-			return xstrndup(lt + 1, gt - lt - 1);
-	}
-	return xstrdup("unknown@unknown");
-}
-
 /* "Name <email>" split; a bare address keeps name NULL. */
 static void split_ident(char **name, char **email, const char *ident)
 {
@@ -219,7 +197,7 @@ static void format_queued(struct strbuf *sb, const struct stablemail *sm)
 {
 	const struct mail *m = sm->upstream;
 	const struct mail *msg = sm->resolution ? sm->resolution : m;
-	char *email = author_email(m);
+	char *email = mail_author_address(m);
 	char *sob = sm->signoff ? xstrfmt("Signed-off-by: %s", sm->signoff) :
 				  NULL;
 	struct strbuf body = STRBUF_INIT;
@@ -271,7 +249,7 @@ static void format_queued(struct strbuf *sb, const struct stablemail *sm)
 /* The original patch, quoted below a FAILED mail. */
 static void add_original(struct strbuf *body, const struct mail *m)
 {
-	char *email = author_email(m);
+	char *email = mail_author_address(m);
 
 	if (m->upstream_commit)
 		strbuf_addstr(body, "------------------ original commit in "
@@ -298,7 +276,7 @@ static void format_failed(struct strbuf *sb, const struct stablemail *sm)
 	const char *title = title_of(m);
 	const char *checkout = sm->rev ? sm->rev : sm->branch;
 	char *ver = xstrdup(short_branch(sm->branch));
-	char *email = author_email(m), *me_name = NULL, *me_email = NULL;
+	char *email = mail_author_address(m), *me_name = NULL, *me_email = NULL;
 	struct strbuf body = STRBUF_INIT;
 	size_t vl = strlen(ver);
 

@@ -112,3 +112,38 @@ write_toy_kernel() {
 	int main(void) { TEST_ASSERT_EQ(1, 1); return 0; }
 	EOF
 }
+
+# The matrix of the toy kernel on stdout: the target linux-9.9.y (release
+# 9.9.1) built with config "toy", tinyconfig and toy.fragment (written
+# here: CONFIG_64BIT, CONFIG_KVM). A test appends its own sections.
+write_toy_matrix() {
+	printf "%s\n" CONFIG_64BIT=y CONFIG_KVM=y >toy.fragment &&
+	cat <<-\EOF
+	[matrix]
+		repo = up
+		config = toy
+	[release "9.9.1"]
+		package = linux-source-9.9
+		version = 9.9.1-1
+	[branch "linux-9.9.y"]
+		release = 9.9.1
+	[config "toy"]
+		base = tinyconfig
+		fragment = toy.fragment
+	EOF
+}
+
+# The selftests section of a toy matrix that runs tests: two tests, short
+# limits, no retries.
+write_toy_selftests() {
+	cat <<-\EOF
+	[selftests "toy"]
+		timeout = 10
+		retries = 0
+		grace = 3
+		boot-timeout = 60
+		memory = 1024
+		test = demand_paging_test
+		test = x86_64/svm_vmcall_test
+	EOF
+}

@@ -37,20 +37,7 @@ test_expect_success 'setup: a toy kernel, a queue of 8 patches, the 5th broken' 
 		git format-patch -q -o ../mails v9.9.1
 	) &&
 	backport import -q --name q mails &&
-	printf "%s\n" CONFIG_64BIT=y CONFIG_KVM=y >toy.fragment &&
-	cat >matrix.conf <<-\EOF
-	[matrix]
-		repo = up
-		config = toy
-	[release "9.9.1"]
-		package = linux-source-9.9
-		version = 9.9.1-1
-	[branch "linux-9.9.y"]
-		release = 9.9.1
-	[config "toy"]
-		base = tinyconfig
-		fragment = toy.fragment
-	EOF
+	write_toy_matrix >matrix.conf
 '
 
 cell() {

@@ -24,25 +24,16 @@ test_expect_success DISTCC 'setup: a toy kernel, a distccd, a matrix naming it' 
 		git add . && git commit -q -m "9.9.1" && git tag v9.9.1 &&
 		git branch linux-9.9.y
 	) &&
-	printf "%s\n" CONFIG_64BIT=y CONFIG_KVM=y >toy.fragment &&
 	start_distccd "$D" &&
 	host=127.0.0.1:$(cat "$D/port")/4 &&
 	echo "$host" >host &&
-	cat >matrix.conf <<-EOF
-	[matrix]
-		repo = up
-		config = toy
-	[release "9.9.1"]
-		package = linux-source-9.9
-		version = 9.9.1-1
-	[branch "linux-9.9.y"]
-		release = 9.9.1
-	[config "toy"]
-		base = tinyconfig
-		fragment = toy.fragment
-	[build]
-		distcc-hosts = "--randomize $host,lzo"
-	EOF
+	{
+		write_toy_matrix &&
+		cat <<-EOF
+		[build]
+			distcc-hosts = "--randomize $host,lzo"
+		EOF
+	} >matrix.conf
 '
 
 test_expect_success DISTCC 'the compiles go through the daemon' '

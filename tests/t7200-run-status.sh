@@ -47,28 +47,7 @@ test_expect_success 'setup: a toy kernel, a matrix, a series per case' '
 		git add . && git commit -q -m "9.9.1" && git tag v9.9.1 &&
 		git branch linux-9.9.y
 	) &&
-	printf "%s\n" CONFIG_64BIT=y CONFIG_KVM=y >toy.fragment &&
-	cat >matrix.conf <<-\EOF &&
-	[matrix]
-		repo = up
-		config = toy
-	[release "9.9.1"]
-		package = linux-source-9.9
-		version = 9.9.1-1
-	[branch "linux-9.9.y"]
-		release = 9.9.1
-	[config "toy"]
-		base = tinyconfig
-		fragment = toy.fragment
-	[selftests "toy"]
-		timeout = 10
-		retries = 0
-		grace = 3
-		boot-timeout = 60
-		memory = 1024
-		test = demand_paging_test
-		test = x86_64/svm_vmcall_test
-	EOF
+	{ write_toy_matrix && write_toy_selftests; } >matrix.conf &&
 	sed -n "/^\[config/,\$!p" matrix.conf >noconfig.conf &&
 	series ok "other: return 4" "sed -i s/3/4/ kernel/other.c" &&
 	series broken "helper: broken" "sed -i \"s/x \\* 2;/x * 2 +;/\" kernel/helper.c" &&

@@ -42,38 +42,21 @@ test_expect_success SSHD,DISTCC 'setup: a toy kernel, a series, the hosts, a mat
 		git checkout -q main
 	) &&
 	backport import -q --name ok mails/ok &&
-	printf "%s\n" CONFIG_64BIT=y CONFIG_KVM=y >toy.fragment &&
 	start_sshd "$S" &&
 	start_distccd "$D" &&
 	echo "ssh://$(id -un)@127.0.0.1:$(cat "$S/port")" >good &&
 	echo "ssh://$(id -un)@127.0.0.1:$(free_port)" >refused &&
-	cat >matrix.conf <<-EOF &&
-	[matrix]
-		repo = up
-		config = toy
-	[release "9.9.1"]
-		package = linux-source-9.9
-		version = 9.9.1-1
-	[branch "linux-9.9.y"]
-		release = 9.9.1
-	[config "toy"]
-		base = tinyconfig
-		fragment = toy.fragment
-	[selftests "toy"]
-		timeout = 10
-		retries = 0
-		grace = 3
-		boot-timeout = 60
-		memory = 1024
-		test = demand_paging_test
-		test = x86_64/svm_vmcall_test
-	[build]
-		distcc-hosts = 127.0.0.1:$(cat "$D/port")/4
-	[test]
-		hosts = $(cat good)
-		ssh-options = "$(cat "$S/ssh-options")"
-		remote-dir = $S/remote
-	EOF
+	{
+		write_toy_matrix && write_toy_selftests &&
+		cat <<-EOF
+		[build]
+			distcc-hosts = 127.0.0.1:$(cat "$D/port")/4
+		[test]
+			hosts = $(cat good)
+			ssh-options = "$(cat "$S/ssh-options")"
+			remote-dir = $S/remote
+		EOF
+	} >matrix.conf &&
 	mkdir refused-matrix && cp toy.fragment refused-matrix/ &&
 	sed -e "s|^hosts = .*|hosts = $(cat refused)|" -e "s|^repo = up|repo = ../up|" \
 		matrix.conf >refused-matrix/matrix.conf &&

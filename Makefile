@@ -206,14 +206,17 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libbackport.a
 deps:
 	sh tools/deps.sh
 
-# The test command of the README: everything, under ASan and UBSan.
+# The test command of the README: everything, under ASan and UBSan, and
+# an unsanitized build in build/vg that t0950 runs under valgrind.
 check: deps
 	$(MAKE) BUILD=build/san SANITIZE=address,undefined all unit
+	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" all unit
 	BUILD=build/san sh tests/run-tests.sh
 
 # The same without installing anything or the slow real-tree tests.
 check-quick:
 	$(MAKE) BUILD=build/san SANITIZE=address,undefined all unit
+	$(MAKE) BUILD=build/vg CFLAGS="-O1 -g" all unit
 	BACKPORT_SKIP_SLOW=1 BUILD=build/san sh tests/run-tests.sh
 
 demo: deps all

@@ -310,6 +310,35 @@ static const char names_diff[] =
 	"@@ -0,0 +1 @@\n"
 	"+tab\there\n";
 
+/* Names git would split wrongly, or that end in a blank: quoted. */
+static const char hard_names_diff[] =
+	"diff --git \"a/x b/y\" \"b/z\"\n"
+	"index 1234567..89abcde 100644\n"
+	"diff --git \"a/blank \" \"b/blank \"\n"
+	"--- \"a/blank \"\n"
+	"+++ \"b/blank \"\n"
+	"@@ -1 +1 @@\n"
+	"-a\n"
+	"+b\n";
+
+static void test_hard_names(void **state)
+{
+	struct patch p = PATCH_INIT;
+	struct strbuf text = STRBUF_INIT;
+
+	(void)state;
+	parse_str(&p, hard_names_diff);
+	assert_int_equal(p.nr, 2);
+	assert_string_equal(p.files[0].old_path, "x b/y");
+	assert_string_equal(p.files[0].new_path, "z");
+	assert_string_equal(p.files[1].new_path, "blank ");
+	patch_to_text(&text, &p);
+	assert_string_equal(text.buf, hard_names_diff);
+	strbuf_release(&text);
+	patch_release(&p);
+	assert_round_trip(hard_names_diff);
+}
+
 static void test_names(void **state)
 {
 	struct patch p = PATCH_INIT;
@@ -800,6 +829,10 @@ static void test_errors(void **state)
 		  "+++ b/../x\n"
 		  "@@ -1 +1 @@\n-a\n+b\n",
 		  "bad.patch:1: path '../x' leaves the tree" },
+		/* An unquoted name ends at its last non-blank. */
+		{ "diff --git a/x b/.. \n"
+		  "index 1234567..89abcde 100644\n",
+		  "bad.patch:1: path '..' leaves the tree" },
 		{ "diff --git a/x b/y\n"
 		  "similarity index 100%\n"
 		  "rename from x\n"
@@ -964,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_modify),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_hard_names),
 		cmocka_unit_test(test_no_newline),
 		cmocka_unit_test(test_plain_diff),
 		cmocka_unit_test(test_end_of_diff),

@@ -202,6 +202,16 @@ static char *strip_component(char *path)
 	return path;
 }
 
+/* An unquoted name ends at its last non-blank. */
+static char *trim_blanks(char *name)
+{
+	size_t n = strlen(name);
+
+	while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+		name[--n] = '\0';
+	return name;
+}
+
 /*
  * The name on a "---"/"+++" line: quoted, or up to a tab (git adds one
  * after names with blanks, GNU diff a date). NULL for /dev/null.
@@ -219,10 +229,8 @@ static char *parse_side_name(const char *s, bool *bad)
 			return NULL;
 		}
 	} else {
-		name = xstrndup(s, strcspn(s, "\t"));
 		/* A plain diff may end the name with blanks before a date. */
-		while (*name && name[strlen(name) - 1] == ' ')
-			name[strlen(name) - 1] = '\0';
+		name = trim_blanks(xstrndup(s, strcspn(s, "\t")));
 	}
 	if (!strcmp(name, "/dev/null")) {
 		free(name);
@@ -246,24 +254,30 @@ static bool split_equal(const char *s, size_t n)
 	return (size_t)(mid - x) == strlen(y) && !strncmp(x, y, mid - x);
 }
 
-/* Both names of "diff --git a/X b/Y"; *sure when that is not a guess. */
-static int parse_git_names(const char *s, char **a, char **b, bool *sure)
+/*
+ * Both names of "diff --git a/X b/Y"; *sure when that is not a guess.
+ * An unquoted name ends at its last non-blank, as on a side line.
+ */
+static int parse_git_names(const char *line, char **a, char **b, bool *sure)
 {
-	const char *end;
+	char *copy = trim_blanks(xstrdup(line));
+	const char *end, *s = copy;
+	int ret = -1;
 	size_t n;
 
 	*sure = true;
+	*a = *b = NULL;
 	if (*s == '"') {
 		*a = unquote_c_style(s, &end);
 		if (!*a || *end != ' ')
-			return -1;
+			goto out;
 		s = end + 1;
 	} else {
 		const char *q = strstr(s, " \"");
 
 		n = strlen(s);
 		if (q) {
-			*a = xstrndup(s, q - s);
+			*a = trim_blanks(xstrndup(s, q - s));
 			s = q + 1;
 		} else if (split_equal(s, n)) {
 			*a = xstrndup(s, n / 2);
@@ -275,21 +289,24 @@ static int parse_git_names(const char *s, char **a, char **b, bool *sure)
 			if (!sp)
 				sp = strchr(s, ' ');
 			if (!sp)
-				return -1;
-			*a = xstrndup(s, sp - s);
+				goto out;
+			*a = trim_blanks(xstrndup(s, sp - s));
 			s = sp + 1;
 		}
 	}
 	if (*s == '"') {
 		*b = unquote_c_style(s, &end);
 		if (!*b)
-			return -1;
+			goto out;
 	} else {
 		*b = xstrdup(s);
 	}
 	strip_component(*a);
 	strip_component(*b);
-	return 0;
+	ret = 0;
+out:
+	free(copy);
+	return ret;
 }
 
 static int check_path(const struct parser *ps, size_t i, const char *path)
@@ -840,9 +857,16 @@ out:
  * Writing back.
  */
 
-/* git's quoting of names with control, '"', '\\' or non-ASCII bytes. */
+/*
+ * git's quoting of names with control, '"', '\\' or non-ASCII bytes; and
+ * of a name that ends in a blank, which an unquoted name cannot.
+ */
 static bool needs_quote(const char *s)
 {
+	size_t n = strlen(s);
+
+	if (n && s[n - 1] == ' ')
+		return true;
 	for (; *s; s++) {
 		unsigned char c = *s;
 

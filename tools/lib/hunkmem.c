@@ -123,7 +123,9 @@ static int load_file(struct hunkmem *hm, const char *path, const char *key)
 	}
 	ALLOC_GROW(hm->v, hm->nr + 1, hm->alloc);
 	e = &hm->v[hm->nr++];
-	snprintf(e->key, sizeof(e->key), "%s", key);
+	/* The caller read a 40-character file name. */
+	memcpy(e->key, key, sizeof(e->key) - 1);
+	e->key[sizeof(e->key) - 1] = '\0';
 	e->before = before;
 	e->after = after;
 	while (rest[used] == ' ')

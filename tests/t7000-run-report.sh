@@ -121,6 +121,31 @@ test_expect_success 'a failed cell makes run exit 1' '
 	python3 -c "import json; c=[c for c in json.load(open(\"results/latest/run.json\"))[\"cells\"] if c[\"target\"]==\"linux-6.12.y\"][0]; assert c[\"status\"]==\"apply-failed\", c[\"status\"]; assert \"conflict\" in c[\"reason\"], c[\"reason\"]"
 '
 
+test_expect_success 'a damaged run.json is an error naming the file and field' '
+	cp results/latest/run.json good.json &&
+	test_when_finished "cp good.json results/latest/run.json" &&
+	echo "[]" >results/latest/run.json &&
+	test_expect_code 128 backport report 2>err &&
+	grep "run.json: not a run of backport: no .series. and .cells. arrays" err &&
+	jq "del(.cells[1].target)" good.json >results/latest/run.json &&
+	test_expect_code 128 backport report --format=html -o x.html 2>err &&
+	grep "run.json: not a run of backport: cells\[1\].target is missing" err &&
+	! test -e x.html &&
+	jq ".series[0].name = 3" good.json >results/latest/run.json &&
+	test_expect_code 128 backport report --format=json 2>err &&
+	grep "series\[0\].name is not a string" err
+'
+
+test_expect_success 'a verdict report does not know makes its cell an error, not ok' '
+	cp results/latest/run.json good.json &&
+	test_when_finished "cp good.json results/latest/run.json" &&
+	jq "(.cells[] | select(.target == \"linux-6.1.y\") | .apply.patches[0].verdict) = \"applied-sideways\"" \
+		good.json >results/latest/run.json &&
+	backport report >out &&
+	grep "^linux-6.1.y  *applied-sideways .* error$" out &&
+	grep "linux-6.1.y: patch 0001-.*: unknown verdict .applied-sideways." out
+'
+
 test_expect_success 'a run that does not exist is a clear error' '
 	test_expect_code 128 backport report --run 19700101-000000 2>err &&
 	grep "no run in" err

@@ -82,6 +82,8 @@ static json_t *load_run(const struct report_cmd *c, char *run_dir)
 		die("%s", error_last());
 	if (!run)
 		die("no run.json in '%s': an unfinished run?", run_dir);
+	if (report_check_run(run) < 0)
+		die("%s: %s", path, error_last());
 	free(path);
 	free(dir);
 	return run;

@@ -99,6 +99,26 @@ static void test_apply_failed_first(void **state)
 			 CELL_APPLY_FAILED);
 }
 
+/* A verdict this tool does not know is no green; a failure still wins. */
+static void test_unknown_verdict_is_error(void **state)
+{
+	json_t *j = cell();
+
+	(void)state;
+	set(j, "apply.patches", json_pack("[{s:s, s:s}]", "file", "0001.eml",
+					  "verdict", "applied-sideways"));
+	assert_int_equal(status(j, "linux-6.12.y: patch 0001.eml: unknown "
+				   "verdict 'applied-sideways'"),
+			 CELL_ERROR);
+	j = cell();
+	set(j, "apply.patches",
+	    json_pack("[{s:s, s:s}, {s:s, s:s, s:s}]", "file", "0001.eml",
+		      "verdict", "applied-sideways", "file", "0002.eml",
+		      "verdict", "conflict", "detail", "hunk 1"));
+	assert_int_equal(status(j, "patch 0002.eml: conflict"),
+			 CELL_APPLY_FAILED);
+}
+
 static void test_build_failed(void **state)
 {
 	json_t *j = cell();
@@ -315,6 +335,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ok),
 		cmocka_unit_test(test_apply_failed_first),
+		cmocka_unit_test(test_unknown_verdict_is_error),
 		cmocka_unit_test(test_build_failed),
 		cmocka_unit_test(test_build_broken_by),
 		cmocka_unit_test(test_selftest_lost_in_build),

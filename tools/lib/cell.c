@@ -68,7 +68,11 @@ static void judge_apply(struct verdict_so_far *v, const char *target,
 		const char *name = str(p, "verdict");
 		int verdict = verdict_from_name(name);
 
-		if (verdict >= 0 && verdict_is_failure(verdict)) {
+		if (verdict < 0) {
+			/* Not ours (a damaged or newer run.json): no green. */
+			found(v, CELL_ERROR, "%s: patch %s: unknown verdict '%.40s'",
+			      target, str(p, "file"), name);
+		} else if (verdict_is_failure(verdict)) {
 			found(v, CELL_APPLY_FAILED, "%s: patch %s: %s: %.200s",
 			      target, str(p, "file"), name, str(p, "detail"));
 			return;

@@ -35,7 +35,8 @@
  *			result has nothing to compare with
  *	error		a step could not run, or gave nothing (no build.json,
  *			no result.json), or the baseline cannot be built or
- *			booted (nothing to compare with)
+ *			booted (nothing to compare with), or a patch's
+ *			verdict is not one of verdict.h's
  *
  * with a one-line reason naming the target, the variant and the test.
  */

@@ -11,6 +11,7 @@
 #include "grid.h"
 #include "report.h"
 #include "verdict.h"
+#include "util/error.h"
 #include "util/xalloc.h"
 
 static const char *str(json_t *o, const char *key)
@@ -597,6 +598,69 @@ static bool html_series(struct strbuf *out, json_t *s, json_t *cells,
 	if (!by_target)
 		html_series_grid(out, s, cells);
 	return !by_target;
+}
+
+/*
+ * Is key `k` of `o` (named `what`[`i`]) of type `t`? A missing key fails
+ * unless `optional`; null passes for an optional one.
+ */
+static int need(json_t *o, const char *what, size_t i, const char *k,
+		json_type t, bool optional)
+{
+	json_t *v = json_object_get(o, k);
+
+	if ((!v || json_is_null(v)) && optional)
+		return 0;
+	if (v && json_typeof(v) == t)
+		return 0;
+	return error_set("not a run of backport: %s[%zu].%s is %s", what, i, k,
+			 !v		      ? "missing" :
+			 t == JSON_STRING ? "not a string" :
+			 t == JSON_ARRAY  ? "not an array" :
+					    "not an object");
+}
+
+int report_check_run(json_t *run)
+{
+	json_t *series = json_object_get(run, "series");
+	json_t *cells = json_object_get(run, "cells"), *x, *p;
+	size_t i, k;
+
+	if (!json_is_object(run) || !json_is_array(series) ||
+	    !json_is_array(cells))
+		return error_set("not a run of backport: no 'series' and "
+				 "'cells' arrays");
+	json_array_foreach(series, i, x) {
+		if (!json_is_object(x))
+			return error_set("not a run of backport: series[%zu] "
+					 "is not an object", i);
+		if (need(x, "series", i, "name", JSON_STRING, false) < 0 ||
+		    need(x, "series", i, "patches", JSON_ARRAY, false) < 0)
+			return -1;
+	}
+	json_array_foreach(cells, i, x) {
+		json_t *ap = json_object_get(json_object_get(x, "apply"),
+					     "patches");
+
+		if (!json_is_object(x))
+			return error_set("not a run of backport: cells[%zu] "
+					 "is not an object", i);
+		if (need(x, "cells", i, "series", JSON_STRING, false) < 0 ||
+		    need(x, "cells", i, "target", JSON_STRING, false) < 0 ||
+		    need(x, "cells", i, "apply", JSON_OBJECT, false) < 0)
+			return -1;
+		if (!json_is_array(ap))
+			return error_set("not a run of backport: "
+					 "cells[%zu].apply.patches is not an "
+					 "array", i);
+		json_array_foreach(ap, k, p)
+			if (!json_is_object(p) || !json_is_string(json_object_get(
+							  p, "verdict")))
+				return error_set("not a run of backport: "
+						 "cells[%zu].apply.patches[%zu] "
+						 "has no verdict", i, k);
+	}
+	return 0;
 }
 
 static const char html_style[] =

@@ -34,6 +34,16 @@ void report_text(struct strbuf *out, json_t *run, bool color, bool all);
  */
 void report_html(struct strbuf *out, json_t *run, const char *run_dir);
 
+/*
+ * 0 when `run` has the shape report_text() and report_html() read: a
+ * "series" array of {"name", "patches": [...]} and a "cells" array of
+ * {"series", "target", "apply": {"patches": [{"verdict"}, ...]}}; else -1
+ * and an error naming the first field that is wrong ("cells[2].target is
+ * missing"). A verdict the tool does not know makes its cell an error
+ * (cell.h), not a refusal.
+ */
+int report_check_run(json_t *run);
+
 /* "ok", "warn", "bad" or "none": the colour class of a verdict/status. */
 const char *report_class(const char *verdict);
 

@@ -119,6 +119,28 @@ static void test_unknown_verdict_is_error(void **state)
 			 CELL_APPLY_FAILED);
 }
 
+/* A build that stopped ("not-built") or a result not ours is no green. */
+static void test_unknown_build_and_test_verdicts(void **state)
+{
+	json_t *j = cell();
+
+	(void)state;
+	set(j, "build.baseline.verdict", json_string("not-built"));
+	assert_int_equal(status(j, "linux-6.12.y baseline: the build result "
+				   "says 'not-built'"),
+			 CELL_ERROR);
+	j = cell();
+	set(j, "build.series.verdict", json_null());
+	assert_int_equal(status(j, "linux-6.12.y series: the build result "
+				   "says ''"),
+			 CELL_ERROR);
+	j = cell();
+	set(j, "test.series.verdict", json_string("passed-mostly"));
+	assert_int_equal(status(j, "linux-6.12.y series: the test result "
+				   "says 'passed-mostly'"),
+			 CELL_ERROR);
+}
+
 static void test_build_failed(void **state)
 {
 	json_t *j = cell();
@@ -336,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_ok),
 		cmocka_unit_test(test_apply_failed_first),
 		cmocka_unit_test(test_unknown_verdict_is_error),
+		cmocka_unit_test(test_unknown_build_and_test_verdicts),
 		cmocka_unit_test(test_build_failed),
 		cmocka_unit_test(test_build_broken_by),
 		cmocka_unit_test(test_selftest_lost_in_build),

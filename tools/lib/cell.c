@@ -163,6 +163,14 @@ static void judge_build(struct verdict_so_far *v, const char *target,
 		      json_is_object(base) ? "series" : "baseline");
 		return;
 	}
+	for (i = 0; i < 2; i++) {
+		const char *bv = str(i ? ser : base, "verdict");
+
+		/* "not-built" (a build that stopped) or not ours: no green. */
+		if (strcmp(bv, "built") && strcmp(bv, "build-failed"))
+			found(v, CELL_ERROR, "%s %s: the build result says '%.40s'",
+			      target, i ? "series" : "baseline", bv);
+	}
 	if (!strcmp(str(base, "verdict"), "build-failed")) {
 		const json_t *e = json_object_get(base, "first_error");
 
@@ -265,6 +273,21 @@ static void judge_boot(struct verdict_so_far *v, const char *target,
 		      variant, boot_detail(ser));
 }
 
+/* A test result's verdict is one selftest.h writes, or no green. */
+static void known_test_verdict(struct verdict_so_far *v, const char *target,
+			       const json_t *result)
+{
+	static const char *const known[] = { "completed", "crashed", "hung",
+					     "incomplete", "boot-failed" };
+	const char *rv = str(result, "verdict");
+
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+		if (!strcmp(rv, known[i]))
+			return;
+	found(v, CELL_ERROR, "%s %s: the test result says '%.40s'", target,
+	      str(result, "variant"), rv);
+}
+
 static void judge_test(struct verdict_so_far *v, const char *target,
 		       const json_t *test, const json_t *steps)
 {
@@ -282,6 +305,9 @@ static void judge_test(struct verdict_so_far *v, const char *target,
 							   "series");
 		return;
 	}
+	known_test_verdict(v, target, ser);
+	if (json_is_object(base))
+		known_test_verdict(v, target, base);
 	judge_boot(v, target, base, ser);
 	json_array_foreach(json_object_get(cmp, "tests"), i, t)
 		judge_one_test(v, target, str(ser, "variant"), t);

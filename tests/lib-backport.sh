@@ -92,3 +92,23 @@ test_queue_repo() {
 	) &&
 	(cd queue && ls *.patch >series)
 }
+
+# write_stable_matrix <repo>: on stdout, the matrix of the two stable
+# branches linux-6.1.y and linux-6.12.y (releases 6.1.1 and 6.12.1) of
+# the repository <repo> (a path relative to the matrix file).
+write_stable_matrix() {
+	cat <<-EOF
+	[matrix]
+		repo = $1
+	[release "6.1.1"]
+		package = linux-source-6.1
+		version = 6.1.1-1
+	[release "6.12.1"]
+		package = linux-source-6.12
+		version = 6.12.1-1
+	[branch "linux-6.1.y"]
+		release = 6.1.1
+	[branch "linux-6.12.y"]
+		release = 6.12.1
+	EOF
+}

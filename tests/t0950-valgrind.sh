@@ -77,20 +77,7 @@ test_expect_success VALGRIND 'setup: a repository, a matrix, a series' '
 		git format-patch -q -o ../mails base
 	) &&
 	mkdir matrix &&
-	cat >matrix/default.conf <<-\EOF
-	[matrix]
-		repo = ../up
-	[release "6.1.1"]
-		package = linux-source-6.1
-		version = 6.1.1-1
-	[release "6.12.1"]
-		package = linux-source-6.12
-		version = 6.12.1-1
-	[branch "linux-6.1.y"]
-		release = 6.1.1
-	[branch "linux-6.12.y"]
-		release = 6.12.1
-	EOF
+	write_stable_matrix ../up >matrix/default.conf
 '
 
 test_expect_success VALGRIND 'import, show, patch-id, config' '

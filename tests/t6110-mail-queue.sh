@@ -9,20 +9,7 @@ SIGNOFF="Stable Maintainer <stable@example.com>"
 test_expect_success 'setup: a queue of 120 patches, a matrix of two branches' '
 	test_queue_repo 120 &&
 	backport import -q --name q queue >/dev/null &&
-	cat >m.conf <<-\EOF
-	[matrix]
-		repo = up
-	[release "6.1.1"]
-		package = linux-source-6.1
-		version = 6.1.1-1
-	[release "6.12.1"]
-		package = linux-source-6.12
-		version = 6.12.1-1
-	[branch "linux-6.1.y"]
-		release = 6.1.1
-	[branch "linux-6.12.y"]
-		release = 6.12.1
-	EOF
+	write_stable_matrix up >m.conf
 '
 
 test_expect_success 'one run: a mail per cell that makes one, in one directory' '

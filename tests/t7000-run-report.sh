@@ -18,20 +18,7 @@ test_expect_success 'setup: a repository, a matrix naming it, a series' '
 		git commit -q -a -m "stable: flush" && git checkout -q main
 	) &&
 	mkdir matrix &&
-	cat >matrix/default.conf <<-EOF &&
-	[matrix]
-		repo = ../up
-	[release "6.1.1"]
-		package = linux-source-6.1
-		version = 6.1.1-1
-	[release "6.12.1"]
-		package = linux-source-6.12
-		version = 6.12.1-1
-	[branch "linux-6.1.y"]
-		release = 6.1.1
-	[branch "linux-6.12.y"]
-		release = 6.12.1
-	EOF
+	write_stable_matrix ../up >matrix/default.conf &&
 	backport import --name s1 mails
 '
 

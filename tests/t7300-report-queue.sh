@@ -8,20 +8,7 @@ test_expect_success 'setup: 400 patches, a matrix of two branches, a run' '
 	test_queue_repo 400 &&
 	backport import -q --name q queue >/dev/null &&
 	mkdir matrix &&
-	cat >matrix/default.conf <<-EOF &&
-	[matrix]
-		repo = ../up
-	[release "6.1.1"]
-		package = linux-source-6.1
-		version = 6.1.1-1
-	[release "6.12.1"]
-		package = linux-source-6.12
-		version = 6.12.1-1
-	[branch "linux-6.1.y"]
-		release = 6.1.1
-	[branch "linux-6.12.y"]
-		release = 6.12.1
-	EOF
+	write_stable_matrix ../up >matrix/default.conf &&
 	test_expect_code 1 backport run -q --no-build --series q >out 2>err &&
 	test -f results/latest/index.html
 '
